@@ -1,0 +1,58 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both bootstrap .venv from the
+# pinned lock file on first use and reuse it afterwards.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DBT_PROFILES_DIR ?= $(CURDIR)
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+SCALE ?=
+BENCH_SCALES ?= 0.1 1
+
+.PHONY: run test dev lint unit dbt-test manifest bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	@echo "==> bootstrapping $(VENV) from requirements.lock"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $(STAMP)
+
+# The dbt manifest that Dagster loads; rebuilt only when the dbt project changes.
+target/manifest.json: $(STAMP) dbt_project.yml profiles.yml $(shell find models macros seeds snapshots tests/generic tests/singular -type f 2>/dev/null)
+	@echo "==> dbt parse (manifest for Dagster)"
+	@$(BIN)/dbt parse --quiet
+	@touch $@
+
+manifest: target/manifest.json
+
+run: target/manifest.json
+	@$(BIN)/revops run $(if $(SCALE),--scale $(SCALE))
+
+dev: target/manifest.json
+	@$(BIN)/dagster dev -m revops.definitions
+
+lint: $(STAMP)
+	@echo "==> ruff"
+	@$(BIN)/ruff check orchestration tests
+	@$(BIN)/ruff format --check orchestration tests
+	@echo "==> sqlfluff"
+	@$(BIN)/sqlfluff lint models macros tests/singular tests/generic snapshots
+
+unit: target/manifest.json
+	@echo "==> pytest"
+	@$(BIN)/pytest
+
+test: lint unit
+
+bench: target/manifest.json
+	@$(BIN)/revops bench --scales $(BENCH_SCALES)
+
+clean:
+	rm -rf target logs warehouse .dagster_home

@@ -1,0 +1,10 @@
+{#- "Today" for every model. The var as_of_date (YYYY-MM-DD) wins; when it is not set, the
+    latest date present in the loaded data (int_as_of_date) is used, so re-running a past day
+    with --vars '{as_of_date: ...}' reproduces that day's numbers. No model calls current_date. -#}
+{% macro as_of_date() -%}
+    {%- if var('as_of_date', none) -%}
+        cast('{{ var("as_of_date") }}' as date)
+    {%- else -%}
+        (select as_of_date from {{ ref('int_as_of_date') }})
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,40 @@
+{#- Conversions that staging applies to source values, and nowhere else. -#}
+
+{#- Unix epoch seconds (Stripe) to a UTC timestamp without time zone. -#}
+{% macro epoch_to_timestamp(column) -%}
+    {{ return(adapter.dispatch('epoch_to_timestamp', 'revops')(column)) }}
+{%- endmacro %}
+
+{% macro default__epoch_to_timestamp(column) -%}
+    cast(to_timestamp({{ column }}) as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro duckdb__epoch_to_timestamp(column) -%}
+    make_timestamp(cast({{ column }} as bigint) * 1000000)
+{%- endmacro %}
+
+{#- Minor units (cents) to major units for the given currency column. Zero-decimal currencies
+    (JPY, KRW, ...) are already in major units. -#}
+{% macro minor_to_major_units(amount, currency) -%}
+    cast({{ amount }} as {{ dbt.type_numeric() }})
+    / case when upper({{ currency }}) in ('BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA',
+        'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') then 1 else 100 end
+{%- endmacro %}
+
+{#- Micros (Google Ads cost_micros) to major units. -#}
+{% macro micros_to_major_units(amount) -%}
+    cast({{ amount }} as {{ dbt.type_numeric() }}) / 1000000
+{%- endmacro %}
+
+{#- One string field of a JSON object held as text. -#}
+{% macro json_extract_text(column, key) -%}
+    {{ return(adapter.dispatch('json_extract_text', 'revops')(column, key)) }}
+{%- endmacro %}
+
+{% macro default__json_extract_text(column, key) -%}
+    json_extract_path_text({{ column }}, '{{ key }}')
+{%- endmacro %}
+
+{% macro duckdb__json_extract_text(column, key) -%}
+    json_extract_string({{ column }}, '$.{{ key }}')
+{%- endmacro %}

@@ -1,0 +1,1 @@
+"""RevOps warehouse: ingestion, dbt models and checks orchestrated by Dagster."""

@@ -1,0 +1,27 @@
+"""Paths and settings, read from environment variables with working defaults."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def _path(env: str, default: Path) -> Path:
+    value = os.environ.get(env)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def warehouse_path() -> Path:
+    """The working DuckDB file that ingestion and dbt write (env REVOPS_WAREHOUSE)."""
+    return _path("REVOPS_WAREHOUSE", PROJECT_DIR / "warehouse" / "revops.duckdb")
+
+
+def landing_dir() -> Path:
+    """Where source exports are dropped (env REVOPS_LANDING)."""
+    return _path("REVOPS_LANDING", PROJECT_DIR / "landing")
+
+
+def dbt_project_dir() -> Path:
+    return PROJECT_DIR

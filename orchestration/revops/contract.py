@@ -1,0 +1,135 @@
+"""The landing contract (landing_contract.yml) as typed Python objects.
+
+One definition of every landed table, its columns, types, keys and required fields. The
+generator writes to it, ingestion validates against it, and the docs are rendered from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CONTRACT_PATH = Path(__file__).with_name("landing_contract.yml")
+
+# How each contract type is stored in the raw DuckDB tables.
+DUCKDB_TYPES: dict[str, str] = {
+    "string": "VARCHAR",
+    "integer": "BIGINT",
+    "decimal": "DECIMAL(18,4)",
+    "double": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp": "TIMESTAMP",
+    "epoch": "BIGINT",
+    "json": "VARCHAR",
+}
+
+LINEAGE_COLUMNS: dict[str, str] = {
+    "_source_file": "VARCHAR",
+    "_source_row": "BIGINT",
+    "_loaded_at": "TIMESTAMP",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    required: bool = False
+    allowed: tuple[str, ...] | None = None
+    pii: bool = False
+    json_path: str | None = None
+    description: str = ""
+
+    @property
+    def duckdb_type(self) -> str:
+        return DUCKDB_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    system: str
+    name: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    updated_by: str | None = None
+    description: str = ""
+
+    @property
+    def raw_schema(self) -> str:
+        return f"raw_{self.system}"
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.raw_schema}.{self.name}"
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.qualified_name} has no column {name!r}")
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+@dataclass(frozen=True)
+class System:
+    name: str
+    description: str
+    tables: dict[str, Table] = field(default_factory=dict)
+
+
+def _parse(raw: dict) -> dict[str, System]:
+    systems: dict[str, System] = {}
+    for system_name, system_spec in raw["systems"].items():
+        tables = {}
+        for table_name, spec in system_spec["tables"].items():
+            columns = tuple(
+                Column(
+                    name=c["name"],
+                    type=c["type"],
+                    required=bool(c.get("required", False)),
+                    allowed=tuple(c["allowed"]) if c.get("allowed") else None,
+                    pii=bool(c.get("pii", False)),
+                    json_path=c.get("json_path"),
+                    description=str(c.get("description", "")),
+                )
+                for c in spec["columns"]
+            )
+            unknown = {c.type for c in columns} - DUCKDB_TYPES.keys()
+            if unknown:
+                raise ValueError(f"{system_name}.{table_name}: unknown column types {unknown}")
+            tables[table_name] = Table(
+                system=system_name,
+                name=table_name,
+                key=tuple(spec["key"]),
+                columns=columns,
+                updated_by=spec.get("updated_by"),
+                description=str(spec.get("description", "")).strip(),
+            )
+        systems[system_name] = System(
+            name=system_name,
+            description=str(system_spec.get("description", "")).strip(),
+            tables=tables,
+        )
+    return systems
+
+
+@lru_cache(maxsize=1)
+def load_contract(path: Path = CONTRACT_PATH) -> dict[str, System]:
+    """Return the contract keyed by system name (crm, marketing, billing, plan)."""
+    with path.open() as fh:
+        return _parse(yaml.safe_load(fh))
+
+
+def all_tables() -> list[Table]:
+    return [t for s in load_contract().values() for t in s.tables.values()]
+
+
+def get_table(system: str, name: str) -> Table:
+    return load_contract()[system].tables[name]

@@ -1,0 +1,71 @@
+"""The working DuckDB file: one writer at a time, raw schemas created from the contract."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from revops.config import warehouse_path
+from revops.contract import LINEAGE_COLUMNS, Table, all_tables
+
+
+@contextmanager
+def writer_lock(db_path: Path | None = None, timeout_s: float | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock beside the warehouse file.
+
+    DuckDB allows one writing process per file; every writer in this project (ingestion, dbt,
+    publish) takes this lock first, so two runs queue instead of failing on DuckDB's own lock.
+    """
+    db_path = db_path or warehouse_path()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with lock_path.open("a+") as fh:
+        if timeout_s is None:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        else:
+            import time
+
+            deadline = time.monotonic() + timeout_s
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"another run holds {lock_path}") from None
+                    time.sleep(0.2)
+        try:
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def connect(db_path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    db_path = db_path or warehouse_path()
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(db_path), read_only=read_only)
+
+
+def raw_table_ddl(table: Table) -> str:
+    cols = [f'"{c.name}" {c.duckdb_type}' for c in table.columns]
+    cols += [f"{name} {dtype}" for name, dtype in LINEAGE_COLUMNS.items()]
+    return f"create table if not exists {table.qualified_name} (\n  " + ",\n  ".join(cols) + "\n)"
+
+
+def ensure_raw_tables(con: duckdb.DuckDBPyConnection, tables: list[Table] | None = None) -> None:
+    """Create every raw schema and table of the contract that does not exist yet."""
+    tables = tables if tables is not None else all_tables()
+    for schema in sorted({t.raw_schema for t in tables}):
+        con.execute(f"create schema if not exists {schema}")
+    for table in tables:
+        con.execute(raw_table_ddl(table))
