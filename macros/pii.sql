@@ -15,12 +15,13 @@
     nullif(lower(trim({{ dbt.split_part(column, "'@'", 2) }})), '')
 {%- endmacro %}
 
-{#- A website as a bare domain: 'https://www.Acme.com/about' -> 'acme.com'. -#}
+{#- A website as a bare domain: 'https://www.Acme.com:443/about?x=1' -> 'acme.com'. -#}
 {% macro website_domain(column) -%}
     nullif(
-        {{ dbt.split_part(
-            "regexp_replace(lower(trim(" ~ column ~ ")), '^(https?://)?(www\\.)?', '')",
-            "'/'", 1) }},
+        regexp_replace(
+            regexp_replace(lower(trim({{ column }})), '^([a-z]+://)?(www[.])?', ''),
+            '[/?#:].*$', ''
+        ),
         ''
     )
 {%- endmacro %}

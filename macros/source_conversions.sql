@@ -13,17 +13,21 @@
     make_timestamp(cast({{ column }} as bigint) * 1000000)
 {%- endmacro %}
 
-{#- Minor units (cents) to major units for the given currency column. Zero-decimal currencies
-    (JPY, KRW, ...) are already in major units. -#}
+{#- Minor units (cents) to major units for the given currency column, as an exact decimal (a
+    float here would break the MRR bridge's exact equality). Zero-decimal currencies (JPY, KRW,
+    ...) are already in major units. -#}
 {% macro minor_to_major_units(amount, currency) -%}
-    cast({{ amount }} as {{ dbt.type_numeric() }})
-    / case when upper({{ currency }}) in ('BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA',
-        'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') then 1 else 100 end
+    cast(
+        cast({{ amount }} as {{ dbt.type_numeric() }})
+        / case when upper({{ currency }}) in ('BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA',
+            'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') then 1 else 100 end
+        as {{ dbt.type_numeric() }}
+    )
 {%- endmacro %}
 
 {#- Micros (Google Ads cost_micros) to major units. -#}
 {% macro micros_to_major_units(amount) -%}
-    cast({{ amount }} as {{ dbt.type_numeric() }}) / 1000000
+    cast(cast({{ amount }} as {{ dbt.type_numeric() }}) / 1000000 as {{ dbt.type_numeric() }})
 {%- endmacro %}
 
 {#- One string field of a JSON object held as text. -#}

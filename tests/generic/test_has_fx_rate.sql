@@ -1,0 +1,23 @@
+{#- Fails on every row whose non-null amount has no FX rate for its currency and month, i.e. an
+    amount that to_reporting_currency() would turn into NULL (it never converts at 1.0).
+    Applies to raw-currency models (staging) as well as to converted ones. -#}
+{% test has_fx_rate(model, column_name, currency_column, date_column) %}
+
+    with
+
+    fx_rates as (
+        select * from {{ ref('int_fx_rates_monthly') }}
+    ),
+
+    amounts as (
+        select * from {{ model }}
+        where {{ column_name }} is not null
+    )
+
+    select amounts.*
+    from amounts
+    left join fx_rates as fx
+        on {{ fx_rate_join('fx', 'amounts.' ~ currency_column, 'amounts.' ~ date_column) }}
+    where fx.rate_to_reporting is null
+
+{% endtest %}
