@@ -43,7 +43,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff check orchestration tests
 	@$(BIN)/ruff format --check orchestration tests
 	@echo "==> sqlfluff"
-	@mkdir -p target && REVOPS_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models macros tests/singular tests/generic snapshots
+	@mkdir -p target && REVOPS_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models tests/singular snapshots
 
 unit: target/manifest.json
 	@echo "==> pytest"

@@ -1,0 +1,1 @@
+"""Dagster assets: ingestion (one multi-asset per source system) and the dbt project."""

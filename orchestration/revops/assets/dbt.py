@@ -1,0 +1,106 @@
+"""The dbt project as Dagster assets, loaded from a manifest prepared by `make` (dbt parse)."""
+
+import json
+import sys
+from collections.abc import Iterator, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    DbtProject,
+    dbt_assets,
+)
+
+from revops.config import PROJECT_DIR
+from revops.warehouse import writer_lock
+
+LAYER_GROUPS = {"staging", "intermediate", "marts"}
+
+
+@cache
+def dbt_project() -> DbtProject:
+    """One cached DbtProject; its manifest is built by `make manifest`, never at load time."""
+    return DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
+
+
+class RevopsTranslator(DagsterDbtTranslator):
+    """Ties dbt sources to the ingestion assets and groups dbt nodes by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "source":
+            # source('crm', 'opportunity') is the ingestion asset raw_crm/opportunity
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        if resource_type in {"model", "seed", "snapshot"}:
+            return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+        return super().get_asset_key(dbt_resource_props)
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        resource_type = dbt_resource_props["resource_type"]
+        if resource_type == "seed":
+            return "seeds"
+        if resource_type == "snapshot":
+            return "snapshots"
+        fqn = dbt_resource_props.get("fqn", [])
+        if len(fqn) > 1 and fqn[1] in LAYER_GROUPS:
+            return fqn[1]
+        return super().get_group_name(dbt_resource_props)
+
+
+TRANSLATOR = RevopsTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+class DbtRunConfig(dg.Config):
+    """Run-time vars for dbt; as_of_date empty means the latest date in the loaded data."""
+
+    as_of_date: str | None = None
+    full_refresh: bool = False
+
+
+def dbt_vars(config: DbtRunConfig) -> dict[str, Any]:
+    return {"as_of_date": config.as_of_date} if config.as_of_date else {}
+
+
+def build_args(config: DbtRunConfig) -> list[str]:
+    args = ["build"]
+    if config.full_refresh:
+        args.append("--full-refresh")
+    dbt_vars_ = dbt_vars(config)
+    if dbt_vars_:
+        args += ["--vars", json.dumps(dbt_vars_)]
+    return args
+
+
+def manifest_path() -> Path:
+    return dbt_project().manifest_path
+
+
+@dbt_assets(
+    manifest=manifest_path(),
+    project=dbt_project(),
+    dagster_dbt_translator=TRANSLATOR,
+    name="revops_dbt",
+)
+def revops_dbt_assets(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig
+) -> Iterator[Any]:
+    """dbt build of the selected models, seeds, snapshots and tests, one writer at a time."""
+    with writer_lock():
+        yield from dbt.cli(build_args(config), context=context).stream()
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv need not be on PATH)."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=dbt_project(), profiles_dir=str(PROJECT_DIR), dbt_executable=dbt_executable()
+    )

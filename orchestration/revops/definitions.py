@@ -1,0 +1,18 @@
+"""The one Dagster code location: ingestion -> dbt (staging, intermediate, marts) -> checks."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from revops.assets.dbt import dbt_resource, revops_dbt_assets
+from revops.assets.ingestion import ingestion_assets
+from revops.jobs import revops_daily, revops_daily_schedule
+from revops.progress import progress_logger
+
+defs = dg.Definitions(
+    assets=[*ingestion_assets, revops_dbt_assets],
+    jobs=[revops_daily],
+    schedules=[revops_daily_schedule],
+    resources={"dbt": dbt_resource()},
+    loggers={"console": dg.colored_console_logger, "progress": progress_logger},
+)

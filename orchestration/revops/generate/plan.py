@@ -1,0 +1,116 @@
+"""The plan spreadsheets: quotas per AE per month, the revenue plan, team costs.
+
+Sized from the generated actuals (a smoothed trend times a stretch factor), so attainment lands
+in a plausible 70-110% band and the last three months extend the trend.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from revops.generate.core import DAY_S, FX_TO_USD, Context
+
+MONTHLY_COST_USD = {
+    "AE": 14_000,
+    "SDR": 8_000,
+    "Sales Manager": 18_000,
+    "CSM": 10_000,
+    "Marketing": 11_000,
+}
+
+
+def _trend(values: np.ndarray, n_out: int) -> np.ndarray:
+    """A least-squares line through the values, evaluated over n_out months (>= 0)."""
+    x = np.arange(len(values))
+    slope, intercept = np.polyfit(x, values, 1) if len(values) > 1 else (0.0, float(values[0]))
+    return np.maximum(intercept + slope * np.arange(n_out), values.mean() * 0.3)
+
+
+def _follow(values: np.ndarray, n_out: int, rng: np.random.Generator) -> np.ndarray:
+    """A plan that tracks a ramping actual: a 3-month rolling mean of the history with some
+    noise, then the last six months' slope carried forward."""
+    smooth = pd.Series(values).rolling(3, min_periods=1).mean().to_numpy()
+    smooth = smooth * rng.uniform(0.95, 1.05, len(values))
+    tail = values[-6:]
+    slope = np.polyfit(np.arange(len(tail)), tail, 1)[0] if len(tail) > 1 else 0.0
+    ahead = smooth[-1] + slope * np.arange(1, n_out - len(values) + 1)
+    return np.maximum(np.concatenate([smooth, ahead]), 0)
+
+
+def build(
+    ctx: Context,
+    users: pd.DataFrame,
+    opportunities: pd.DataFrame,
+    mrr: pd.DataFrame,
+) -> dict[str, pd.DataFrame]:
+    rng = ctx.rng("plan")
+    months = ctx.plan_months()
+    hist = ctx.history_months()
+    n_hist, n_all = len(hist), len(months)
+    month_idx = {m: i for i, m in enumerate(months)}
+
+    opps = opportunities
+    won = opps[
+        opps["is_won"] & opps["type"].isin(["New Business", "Expansion"]) & ~opps["is_deleted"]
+    ]
+    usd = won["amount"].to_numpy() * np.array([FX_TO_USD[c] for c in won["currency_iso_code"]])
+    close_m = pd.to_datetime(won["close_date"]).dt.to_period("M")
+    bookings = np.zeros(n_hist)
+    for m, v in zip(close_m, usd, strict=True):
+        i = month_idx.get(date(m.year, m.month, 1))
+        if i is not None and i < n_hist:
+            bookings[i] += v
+    booking_trend = _trend(bookings, n_all)
+
+    # Quotas: each AE employed in the month gets an equal share of the stretched trend.
+    aes = users[users["user_role_name"] == "AE"].reset_index(drop=True)
+    created = aes["created_date"].to_numpy(dtype="datetime64[s]")
+    left = aes["_left_at"].to_numpy(dtype="datetime64[s]")
+    quota_rows = []
+    for i, m in enumerate(months):
+        mid = np.datetime64(m, "s") + np.timedelta64(14 * DAY_S, "s")
+        active = (created <= mid) & (np.isnat(left) | (left > mid))
+        n_active = max(int(active.sum()), 1)
+        per_rep = booking_trend[i] / n_active / 0.9
+        for j in np.flatnonzero(active):
+            region = aes.at[j, "region_c"]
+            currency = "EUR" if region == "EMEA" else "USD"
+            amount = per_rep * rng.uniform(0.9, 1.1) / FX_TO_USD[currency]
+            quota_rows.append((aes.at[j, "id"], m, round(amount / 500) * 500.0, currency))
+    quotas = pd.DataFrame(quota_rows, columns=["rep_id", "month", "quota_amount", "currency"])
+
+    mrr_usd = mrr["mrr_usd"].to_numpy()
+    new_mrr = np.maximum(np.diff(np.concatenate([[0.0], mrr_usd])), 0)
+    revenue_plan = pd.DataFrame(
+        {
+            "month": months,
+            "plan_bookings": np.round(booking_trend * 1.05, -2),
+            "plan_new_mrr": np.round(_follow(new_mrr, n_all, rng) * 1.05, -1),
+            "plan_ending_mrr": np.round(_follow(mrr_usd, n_all, rng) * 1.03, -2),
+            "plan_new_customers": np.round(
+                _follow(mrr["new_customers"].to_numpy(float), n_all, rng) * 1.05
+            ).astype(np.int64),
+            "currency": "USD",
+        }
+    )
+
+    # Team costs: loaded salary of everyone employed in the month, plus marketing programs.
+    cost_rows = []
+    u_created = users["created_date"].to_numpy(dtype="datetime64[s]")
+    u_left = users["_left_at"].to_numpy(dtype="datetime64[s]")
+    role = users["user_role_name"].to_numpy()
+    cost = np.array([MONTHLY_COST_USD[r] for r in role], dtype=float)
+    for m in months:
+        mid = np.datetime64(m, "s") + np.timedelta64(14 * DAY_S, "s")
+        active = (u_created <= mid) & (np.isnat(u_left) | (u_left > mid))
+        sales = cost[active & (role != "Marketing")].sum()
+        marketing = cost[active & (role == "Marketing")].sum() + 25_000 * max(ctx.scale, 0.05)
+        cost_rows.append((m, "sales", round(sales * rng.uniform(0.97, 1.03), 2), "USD"))
+        cost_rows.append((m, "marketing", round(marketing * rng.uniform(0.95, 1.05), 2), "USD"))
+    team_costs = pd.DataFrame(cost_rows, columns=["month", "team", "cost_amount", "currency"])
+    for df in (quotas, revenue_plan, team_costs):
+        df["month"] = pd.to_datetime(df["month"])
+    return {"quotas": quotas, "revenue_plan": revenue_plan, "team_costs": team_costs}

@@ -1,0 +1,95 @@
+"""Render the landing contract as Markdown (docs/landing_contract.md).
+
+Regenerate with `python -m revops.ingest.docs`; a test checks the committed file is current.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from revops.config import PROJECT_DIR
+from revops.contract import LINEAGE_COLUMNS, load_contract
+from revops.ingest.discover import FORMATS
+from revops.ingest.readers import NESTED
+
+DOC_PATH = PROJECT_DIR / "docs" / "landing_contract.md"
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def render_landing_contract() -> str:
+    """The whole contract as one Markdown page, in contract order."""
+    exts = ", ".join(f"`{e}`" for e in FORMATS)
+    lines = [
+        "# Landing contract",
+        "",
+        "<!-- Generated from orchestration/revops/landing_contract.yml by",
+        "     `python -m revops.ingest.docs`; do not edit by hand. -->",
+        "",
+        "Every table below is landed as files under `<landing>/<system>/<table>/<name>.<ext>`",
+        f"(or a single `<landing>/<system>/<table>.<ext>`), with ext one of {exts}.",
+        "Each new file (identity: path relative to the landing folder + sha256 of its content)",
+        "is loaded once into `raw_<system>.<table>` and logged in `raw_meta.load_log`.",
+        "",
+        "- A **required** column missing from a file's header rejects the whole file;",
+        "  an unreadable file (empty, truncated, wrong delimiter or encoding) is rejected too.",
+        "- A row with an empty required value, a value that does not cast to the column type, or",
+        "  a value outside **allowed** goes to `raw_meta.quarantine`; the rest of the file loads.",
+        "- Columns not listed are ignored and reported. Optional columns missing load as NULL.",
+        "- Timestamps with an offset are stored as UTC; booleans accept true/false/1/0 in any",
+        "  case; epochs stay integer seconds.",
+        "- Lineage columns added to every raw table: "
+        + ", ".join(f"`{n}` ({t.lower()})" for n, t in LINEAGE_COLUMNS.items())
+        + ".",
+        "",
+    ]
+    for system in load_contract().values():
+        lines += [f"## {system.name}", ""]
+        if system.description:
+            lines += [_cell(system.description), ""]
+        for table in system.tables.values():
+            lines += [f"### {system.name}.{table.name} -> `{table.qualified_name}`", ""]
+            if table.description:
+                lines += [_cell(table.description), ""]
+            lines.append(
+                f"- Files: `{system.name}/{table.name}/*.{{csv,parquet,jsonl,json}}` "
+                f"or `{system.name}/{table.name}.<ext>`"
+            )
+            lines.append(f"- Key: {', '.join(f'`{k}`' for k in table.key)}")
+            if table.updated_by:
+                lines.append(f"- Latest version by: `{table.updated_by}`")
+            nested = NESTED.get((system.name, table.name))
+            if nested:
+                lines.append(
+                    f"- JSON files also feed `{table.raw_schema}.{nested[0]}` from "
+                    f"`{nested[1]}` (parent fields fill: "
+                    + ", ".join(f"`{c}` <- `{p}`" for c, p in nested[2].items())
+                    + ")"
+                )
+            lines += [
+                "",
+                "| column | type | duckdb type | required | allowed | json path | notes |",
+                "|---|---|---|---|---|---|---|",
+            ]
+            for c in table.columns:
+                notes = ("PII. " if c.pii else "") + _cell(c.description)
+                lines.append(
+                    f"| `{c.name}` | {c.type} | {c.duckdb_type} | {'yes' if c.required else ''} "
+                    f"| {', '.join(c.allowed) if c.allowed else ''} "
+                    f"| {f'`{c.json_path}`' if c.json_path else ''} | {notes.strip()} |"
+                )
+            lines.append("")
+    return "\n".join(lines)
+
+
+def write_landing_contract(path: Path = DOC_PATH) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_landing_contract())
+    return path
+
+
+if __name__ == "__main__":
+    print(write_landing_contract(Path(sys.argv[1]) if len(sys.argv) > 1 else DOC_PATH))

@@ -1,0 +1,309 @@
+"""Read one landing file into DuckDB temp tables of text values, one per target raw table.
+
+Every staged table has the columns `_row_id` (unique per staged row), `_source_row` (1-based
+data row of the file, or element index of the JSON list; a nested row gets its parent's),
+`_record` (the row as JSON text, for the quarantine) and one VARCHAR column per contract column
+(NULL when the file lacks it). Nothing is typed here: validate.py checks and casts in SQL.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+import duckdb
+
+from revops.contract import Column, Table, get_table
+from revops.ingest.discover import LandingFile
+
+# Stripe parents whose API objects carry child lists: parent table -> (child table, list path,
+# child column -> parent JSON path used when the child lacks the value).
+NESTED: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {
+    ("billing", "subscriptions"): ("subscription_items", "items.data", {"subscription_id": "id"}),
+    ("billing", "invoices"): (
+        "invoice_line_items",
+        "lines.data",
+        {"invoice_id": "id", "subscription_id": "subscription"},
+    ),
+}
+MAX_JSON_BYTES = 1 << 30
+
+
+class RejectedFile(Exception):
+    """The file as a whole cannot be loaded; the message says why."""
+
+
+@dataclass
+class StagedTable:
+    table: Table
+    relation: str  # temp view name
+
+
+@dataclass
+class StagedFile:
+    tables: list[StagedTable] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+
+
+def target_tables(lf: LandingFile) -> list[Table]:
+    """The raw tables a file feeds: its own, plus the nested child for Stripe JSON parents."""
+    nested = NESTED.get((lf.table.system, lf.table.name))
+    if nested and lf.fmt in ("json", "jsonl"):
+        return [lf.table, get_table(lf.table.system, nested[0])]
+    return [lf.table]
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _duck_error(exc: Exception) -> str:
+    """The useful first lines of a DuckDB error, without its 'Possible fixes' advice."""
+    lines = []
+    for line in str(exc).splitlines():
+        if line.strip().lower().startswith(("possible", "* ")):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    return "; ".join(lines)[:500]
+
+
+def _check_header(table: Table, present: set[str], kind: str) -> list[str]:
+    missing = [c for c in table.required_columns if c not in present]
+    if missing:
+        raise RejectedFile(f"required column(s) {', '.join(missing)} missing from the {kind}")
+    known = {c.name for c in table.columns}
+    return sorted(present - known)
+
+
+# --- CSV and Parquet: columns by name -------------------------------------------------------
+
+
+def _csv_header(lf: LandingFile) -> list[str]:
+    if lf.path.stat().st_size == 0:
+        raise RejectedFile("unreadable CSV: the file is empty")
+    try:
+        with lf.path.open(newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), [])
+    except UnicodeDecodeError as exc:
+        raise RejectedFile(f"unreadable CSV: the header is not UTF-8 ({exc.reason})") from None
+    header = [h.strip().lower() for h in header]
+    if not any(header):
+        raise RejectedFile("unreadable CSV: no header row")
+    if len(header) == 1:
+        for delim in (";", "\t", "|"):
+            if delim in header[0]:
+                shown = "tab" if delim == "\t" else repr(delim)
+                raise RejectedFile(
+                    f"unreadable CSV: the header looks delimited by {shown}, expected ','"
+                )
+    seen: dict[str, int] = {}
+    names = []
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+        names.append(h if seen[h] == 1 else f"{h}__{seen[h]}")
+    return names
+
+
+def _stage_flat(
+    con: duckdb.DuckDBPyConnection, table: Table, source_sql: str, names: list[str], row_expr: str
+) -> str:
+    present = set(names)
+    cols = [
+        f"cast(r.{_ident(c.name)} as varchar) as {_ident(c.name)}"
+        if c.name in present
+        else f"cast(null as varchar) as {_ident(c.name)}"
+        for c in table.columns
+    ]
+    record = "{" + ", ".join(f"{_lit(n)}: r.{_ident(n)}" for n in names) + "}"
+    relation = f"_ing_{table.name}"
+    con.execute(
+        f"create or replace temp view {relation} as select {row_expr} as _row_id, "
+        f"{row_expr} as _source_row, cast(to_json({record}) as varchar) as _record, "
+        f"{', '.join(cols)} from ({source_sql}) as r"
+    )
+    return relation
+
+
+def _stage_csv(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
+    names = _csv_header(lf)
+    extra = _check_header(lf.table, set(names), "CSV header")
+    columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
+    try:
+        con.execute(
+            "create or replace temp table _ing_file as select * from read_csv("
+            f"{_lit(str(lf.path))}, header = true, auto_detect = false, columns = {columns}, "
+            "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
+            "null_padding = false, encoding = 'utf-8')"
+        )
+    except duckdb.Error as exc:
+        raise RejectedFile(f"unreadable CSV: {_duck_error(exc)}") from None
+    relation = _stage_flat(
+        con, lf.table, "select rowid as _rid, * from _ing_file", names, "r._rid + 1"
+    )
+    return StagedFile([StagedTable(lf.table, relation)], extra)
+
+
+def _stage_parquet(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
+    source = f"read_parquet({_lit(str(lf.path))}, file_row_number = true)"
+    try:
+        names = [r[0] for r in con.execute(f"describe select * from {source}").fetchall()]
+    except duckdb.Error as exc:
+        raise RejectedFile(f"unreadable Parquet: {_duck_error(exc)}") from None
+    names = [n for n in names if n != "file_row_number"]
+    lowered = {n.lower(): n for n in names}
+    extra = _check_header(lf.table, set(lowered), "Parquet schema")
+    select = ", ".join(f"{_ident(orig)} as {_ident(low)}" for low, orig in lowered.items())
+    try:
+        relation = _stage_flat(
+            con,
+            lf.table,
+            f"select file_row_number + 1 as _frn, {select} from {source}",
+            list(lowered),
+            "r._frn",
+        )
+    except duckdb.Error as exc:
+        raise RejectedFile(f"unreadable Parquet: {_duck_error(exc)}") from None
+    return StagedFile([StagedTable(lf.table, relation)], extra)
+
+
+# --- JSON: columns by json_path ---------------------------------------------------------------
+
+
+def _candidate_paths(col: Column) -> list[str]:
+    """Where a column may sit in an object: its json_path, the id's parent, then its name."""
+    paths = [col.json_path or col.name]
+    if paths[0].endswith(".id"):
+        paths.append(paths[0][: -len(".id")])
+    if col.name not in paths:
+        paths.append(col.name)
+    return paths
+
+
+def _json_value(obj: str, path: str, as_json: bool) -> str:
+    p = "$." + path
+    if as_json:
+        return f"nullif(cast(json_extract({obj}, {_lit(p)}) as varchar), 'null')"
+    # an expanded object (e.g. customer: {...}) stands for its id
+    return (
+        f"case when json_type({obj}, {_lit(p)}) = 'OBJECT' "
+        f"then json_extract_string({obj}, {_lit(p + '.id')}) "
+        f"else json_extract_string({obj}, {_lit(p)}) end"
+    )
+
+
+def _column_expr(col: Column, parent_paths: dict[str, str]) -> str:
+    exprs = [_json_value("o", p, col.type == "json") for p in _candidate_paths(col)]
+    if col.name in parent_paths:
+        exprs.append(_json_value("_parent", parent_paths[col.name], False))
+    return exprs[0] if len(exprs) == 1 else f"coalesce({', '.join(exprs)})"
+
+
+def _stage_json_table(
+    con: duckdb.DuckDBPyConnection, table: Table, source: str, parent_paths: dict[str, str]
+) -> tuple[str, set[str]]:
+    """Stage objects of `source` (columns _row_id, _source_row, o, _parent) for one table."""
+    relation = f"_ing_{table.name}"
+    cols = ", ".join(f"{_column_expr(c, parent_paths)} as {_ident(c.name)}" for c in table.columns)
+    con.execute(
+        f"create or replace temp view {relation} as select _row_id, _source_row, "
+        f"cast(o as varchar) as _record, {cols} from {source}"
+    )
+    keys = {
+        r[0]
+        for r in con.execute(
+            f"select distinct unnest(json_keys(o)) from {source} where json_type(o) = 'OBJECT'"
+        ).fetchall()
+    }
+    present = set()
+    for c in table.columns:
+        if any(p.split(".")[0] in keys for p in _candidate_paths(c)) or c.name in parent_paths:
+            present.add(c.name)
+    used = {p.split(".")[0] for c in table.columns for p in _candidate_paths(c)}
+    return relation, present | (keys - used)
+
+
+def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
+    if lf.path.stat().st_size == 0:
+        raise RejectedFile("unreadable JSON: the file is empty")
+    path = _lit(str(lf.path))
+    try:
+        if lf.fmt == "jsonl":
+            con.execute(
+                "create or replace temp table _ing_file as select json as o from "
+                f"read_json_objects({path}, format = 'newline_delimited', "
+                f"maximum_object_size = {MAX_JSON_BYTES})"
+            )
+            con.execute(
+                "create or replace temp table _ing_objects as select rowid + 1 as _row_id, "
+                "rowid + 1 as _source_row, o, cast(null as json) as _parent from _ing_file"
+            )
+        else:
+            con.execute(
+                "create or replace temp table _ing_file as select "
+                f"cast(content as json) as doc from read_text({path})"
+            )
+            con.execute(
+                "create or replace temp table _ing_objects as "
+                "with lists as (select case json_type(doc) "
+                "  when 'ARRAY' then json_extract(doc, '$[*]') "
+                "  when 'OBJECT' then case when json_type(doc, '$.data') = 'ARRAY' "
+                "    then json_extract(doc, '$.data[*]') else [doc] end end as e "
+                "  from _ing_file) "
+                "select unnest(range(1, len(e) + 1)) as _row_id, "
+                "unnest(range(1, len(e) + 1)) as _source_row, unnest(e) as o, "
+                "cast(null as json) as _parent from lists"
+            )
+    except duckdb.Error as exc:
+        raise RejectedFile(f"unreadable JSON: {_duck_error(exc)}") from None
+
+    staged = StagedFile()
+    relation, present = _stage_json_table(con, lf.table, "_ing_objects", {})
+    known = {c.name for c in lf.table.columns}
+    rows = con.execute("select count(*) from _ing_objects").fetchone()[0]
+    # an empty list response has no keys to check; a non-empty one must carry required keys
+    if rows:
+        _check_header(lf.table, present, "JSON objects")
+    staged.extra_columns = sorted(present - known)
+    staged.tables.append(StagedTable(lf.table, relation))
+
+    nested = NESTED.get((lf.table.system, lf.table.name))
+    if nested:
+        child_name, list_path, parent_paths = nested
+        child = get_table(lf.table.system, child_name)
+        con.execute(
+            "create or replace temp table _ing_children as "
+            "select row_number() over (order by _source_row, i) as _row_id, _source_row, "
+            "o, _parent from (select _source_row, _parent, unnest(e) as o, "
+            "unnest(range(len(e))) as i from (select _source_row, o as _parent, "
+            f"json_extract(o, {_lit('$.' + list_path + '[*]')}) as e from _ing_objects "
+            "where json_type(o) = 'OBJECT'))"
+        )
+        child_relation, _ = _stage_json_table(con, child, "_ing_children", parent_paths)
+        staged.tables.append(StagedTable(child, child_relation))
+        staged.extra_columns = [k for k in staged.extra_columns if k != list_path.split(".")[0]]
+    return staged
+
+
+def stage_file(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
+    """Stage a file as text; raise RejectedFile when it cannot be read or lacks a column."""
+    if lf.fmt == "csv":
+        return _stage_csv(con, lf)
+    if lf.fmt == "parquet":
+        return _stage_parquet(con, lf)
+    return _stage_json(con, lf)
+
+
+def drop_staging(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temp views and tables a file's staging created."""
+    for kind, catalog in (("view", "duckdb_views()"), ("table", "duckdb_tables()")):
+        names = con.execute(
+            f"select {kind}_name from {catalog} "
+            f"where temporary and starts_with({kind}_name, '_ing_')"
+        ).fetchall()
+        for (name,) in names:
+            con.execute(f"drop {kind} if exists temp.{_ident(name)}")

@@ -1,0 +1,75 @@
+"""What a load run did, per file and per table: the value load_landing returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Status = Literal["loaded", "skipped", "rejected"]
+
+
+@dataclass
+class FileResult:
+    file: str  # path relative to the landing folder
+    table: str  # qualified raw table, e.g. raw_crm.opportunity
+    sha256: str
+    status: Status
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    error: str | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TableResult:
+    table: str
+    files_loaded: int = 0
+    files_skipped: int = 0
+    files_rejected: int = 0
+    rows_in: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+
+
+@dataclass
+class LoadReport:
+    loaded_at: datetime
+    files: list[FileResult] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def tables(self) -> dict[str, TableResult]:
+        out: dict[str, TableResult] = {}
+        for f in self.files:
+            t = out.setdefault(f.table, TableResult(f.table))
+            if f.status == "loaded":
+                t.files_loaded += 1
+            elif f.status == "skipped":
+                t.files_skipped += 1
+            else:
+                t.files_rejected += 1
+            t.rows_in += f.rows_in
+            t.rows_loaded += f.rows_loaded
+            t.rows_quarantined += f.rows_quarantined
+        return out
+
+    def table(self, qualified_name: str) -> TableResult:
+        return self.tables.get(qualified_name, TableResult(qualified_name))
+
+    @property
+    def rejected(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "rejected"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    @property
+    def messages(self) -> list[str]:
+        """Rejections first, then row-level problems and notes, then unknown landing paths."""
+        out = [f.error for f in self.rejected if f.error]
+        out += [m for f in self.files for m in f.messages]
+        out += [f"not loaded: {u}" for u in self.unknown]
+        return out

@@ -1,0 +1,368 @@
+"""Ingestion of landing files into raw tables. Expected values are worked out by hand from the
+fixture files in fixtures/ingest/landing (see the comments next to each expectation)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from revops.contract import all_tables
+from revops.ingest import load as load_module
+from revops.ingest import load_landing
+from revops.ingest.docs import DOC_PATH, render_landing_contract
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest" / "landing"
+RUN_AT = datetime(2026, 1, 15, 12, 0, 0)
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    target = tmp_path / "landing"
+    shutil.copytree(FIXTURES, target)
+    return target
+
+
+@pytest.fixture
+def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
+    yield connection
+    connection.close()
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+OPP_HEADER = "id,stage_name,created_date,system_modstamp\n"
+
+
+# --- CSV: values, lineage, UTC --------------------------------------------------------------
+
+
+def test_csv_valid_rows_load_with_lineage_and_utc(con, landing):
+    load_landing(con, landing, systems=["crm"], loaded_at=RUN_AT)
+    got = rows(
+        con,
+        "select id, name, stage_name, amount, currency_iso_code, close_date, is_won, "
+        "created_date, system_modstamp, _source_file, _source_row, _loaded_at "
+        "from raw_crm.opportunity order by id",
+    )
+    # 006A: +02:00 -> 08:00 UTC; 'Z' stays; FALSE -> false. 006D: no offset = UTC, '1' -> true,
+    # empty amount/close_date -> NULL. Data rows 1 and 4 of the file (006C spans two lines).
+    assert got == [
+        (
+            "006A",
+            "Acme, expansion",
+            "Prospecting",
+            Decimal("1200.5000"),
+            "USD",
+            datetime(2025, 3, 31).date(),
+            False,
+            datetime(2025, 1, 1, 8, 0),
+            datetime(2025, 1, 2, 0, 0),
+            "crm/opportunity/opps.csv",
+            1,
+            RUN_AT,
+        ),
+        (
+            "006D",
+            "Delta",
+            "Negotiation",
+            None,
+            "GBP",
+            None,
+            True,
+            datetime(2025, 1, 7, 8, 0),
+            datetime(2025, 1, 7, 0, 0),
+            "crm/opportunity/opps.csv",
+            4,
+            RUN_AT,
+        ),
+    ]
+
+
+def test_csv_quarantine_rows_columns_and_messages(con, landing):
+    report = load_landing(con, landing, systems=["crm"], loaded_at=RUN_AT)
+    got = rows(
+        con,
+        'select "table", source_file, source_row, column_name, problem, raw_value, '
+        "quarantined_at from raw_meta.quarantine order by source_row, column_name",
+    )
+    f = "crm/opportunity/opps.csv"
+    t = "raw_crm.opportunity"
+    assert got == [
+        (t, f, 2, "close_date", "'2025-13-45' is not a date (YYYY-MM-DD)", "2025-13-45", RUN_AT),
+        (t, f, 2, "stage_name", "required value is empty", None, RUN_AT),
+        (t, f, 3, "amount", "'abc' is not a decimal number", "abc", RUN_AT),
+        (t, f, 3, "currency_iso_code", "'usd' is not one of USD, EUR, GBP", "usd", RUN_AT),
+    ]
+    record = rows(con, "select record from raw_meta.quarantine where source_row = 3 limit 1")
+    assert '"id":"006C"' in record[0][0] and "Gamma\\ntwo lines" in record[0][0]
+    assert (
+        "landing/crm/opportunity/opps.csv row 2, column close_date: '2025-13-45' is not a date"
+        in " | ".join(report.messages)
+    )
+    assert any("extra column(s) ignored: legacy_flag" in m for m in report.messages)
+    result = report.table("raw_crm.opportunity")
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (4, 2, 2)
+
+
+def test_rows_in_is_loaded_plus_quarantined_for_every_file(con, landing):
+    write(landing / "crm" / "opportunity" / "bad.csv", "id;stage_name\n1;x\n")
+    load_landing(con, landing, loaded_at=RUN_AT)
+    log = rows(con, "select file, rows_in, rows_loaded, rows_quarantined from raw_meta.load_log")
+    # opps.csv 1 + subs.json 2 (parent, items) + invoices 2 (parent, lines) + quotas 1 + bad 1
+    assert len(log) == 7
+    assert all(r_in == ok + bad for _, r_in, ok, bad in log)
+    # and the log agrees with the tables themselves
+    for table in ("raw_crm.opportunity", "raw_billing.subscription_items"):
+        loaded = rows(con, f"select count(*) from {table}")[0][0]
+        quarantined = rows(
+            con,
+            "select count(distinct (source_file, source_row, record)) from raw_meta.quarantine "
+            f"where \"table\" = '{table}'",
+        )[0][0]
+        logged = rows(
+            con,
+            "select sum(rows_loaded), sum(rows_quarantined) from raw_meta.load_log "
+            f"where \"table\" = '{table}'",
+        )[0]
+        assert logged == (loaded, quarantined)
+
+
+def test_loading_twice_adds_nothing(con, landing):
+    first = load_landing(con, landing, loaded_at=RUN_AT)
+    counts = {
+        t.qualified_name: rows(con, f"select count(*) from {t.qualified_name}")[0][0]
+        for t in all_tables()
+    }
+    second = load_landing(con, landing, loaded_at=datetime(2026, 1, 16))
+    again = {
+        t.qualified_name: rows(con, f"select count(*) from {t.qualified_name}")[0][0]
+        for t in all_tables()
+    }
+    assert counts == again
+    assert {f.status for f in first.files} == {"loaded"}
+    assert {f.status for f in second.files} == {"skipped"}
+    assert rows(con, "select count(*) from raw_meta.quarantine")[0][0] == 6  # 4 + 1 + 1
+    # a changed file under the same path is new content: it loads
+    write(
+        landing / "plan" / "quotas.csv",
+        "rep_id,month,quota_amount,currency\n005C,2025-02-01,1,USD\n",
+    )
+    third = load_landing(con, landing, systems=["plan"], loaded_at=datetime(2026, 1, 17))
+    assert [(f.status, f.rows_loaded) for f in third.files] == [("loaded", 1)]
+    assert rows(con, "select count(*) from raw_plan.quotas")[0][0] == 3
+
+
+# --- rejected files --------------------------------------------------------------------------
+
+
+def test_rejected_file_does_not_block_a_good_file_of_the_same_table(con, tmp_path):
+    landing = tmp_path / "landing"
+    write(landing / "crm" / "opportunity" / "a_truncated.csv", OPP_HEADER + '1,"Prospecting\n')
+    write(
+        landing / "crm" / "opportunity" / "b_good.csv",
+        OPP_HEADER + "2,Prospecting,2025-01-01,2025-01-01\n",
+    )
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert [(f.file, f.status) for f in report.files] == [
+        ("crm/opportunity/a_truncated.csv", "rejected"),
+        ("crm/opportunity/b_good.csv", "loaded"),
+    ]
+    assert rows(con, "select id, _source_file from raw_crm.opportunity") == [
+        ("2", "crm/opportunity/b_good.csv")
+    ]
+    assert not report.ok
+    err = report.rejected[0].error
+    assert err.startswith("landing/crm/opportunity/a_truncated.csv: unreadable CSV")
+    assert "unterminated quote" in err
+    log = rows(con, "select file, status, rows_in from raw_meta.load_log order by file")
+    assert log == [
+        ("crm/opportunity/a_truncated.csv", "rejected", 0),
+        ("crm/opportunity/b_good.csv", "loaded", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "the file is empty"),
+        (b"id;stage_name;created_date;system_modstamp\n1;x;2025-01-01;2025-01-01\n", "';'"),
+        (OPP_HEADER.encode() + "1,Négociation,2025-01-01,2025-01-01\n".encode("latin-1"), "utf-8"),
+        (OPP_HEADER.encode() + b"1,x,2025-01-01\n", "Expected Number of Columns: 4 Found: 3"),
+        (b"id,created_date,system_modstamp\n1,2025-01-01,2025-01-01\n", "stage_name missing"),
+    ],
+    ids=["empty", "semicolon", "latin-1", "short-row", "missing-required"],
+)
+def test_unreadable_or_incomplete_csv_is_rejected_with_a_reason(con, tmp_path, content, reason):
+    landing = tmp_path / "landing"
+    write(landing / "crm" / "opportunity" / "x.csv", content)
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert [f.status for f in report.files] == ["rejected"]
+    assert reason.lower() in report.rejected[0].error.lower()
+    assert rows(con, "select count(*) from raw_crm.opportunity")[0][0] == 0
+
+
+def test_a_failure_inside_the_transaction_leaves_nothing_half_loaded(con, landing, monkeypatch):
+    real_log = load_module._log
+
+    def failing_log(con_, result, loaded_at):
+        if result.status == "loaded" and result.table == "raw_billing.subscription_items":
+            raise duckdb.IOException("disk full (simulated)")
+        real_log(con_, result, loaded_at)
+
+    monkeypatch.setattr(load_module, "_log", failing_log)
+    report = load_landing(con, landing, systems=["billing"], loaded_at=RUN_AT)
+    statuses = {(f.file, f.table): f.status for f in report.files}
+    assert statuses[("billing/subscriptions/subs.json", "raw_billing.subscriptions")] == "rejected"
+    # the parent rows inserted before the failure were rolled back with the children
+    assert rows(con, "select count(*) from raw_billing.subscriptions")[0][0] == 0
+    assert rows(con, "select count(*) from raw_billing.subscription_items")[0][0] == 0
+    assert (
+        rows(con, "select count(*) from raw_meta.quarantine where source_file like 'billing/sub%'")[
+            0
+        ][0]
+        == 0
+    )
+    # the other billing file loaded normally
+    assert rows(con, "select count(*) from raw_billing.invoices")[0][0] == 2
+
+
+# --- Parquet, JSON, Stripe nesting ------------------------------------------------------------
+
+
+def test_parquet_with_native_types(con, tmp_path):
+    landing = tmp_path / "landing"
+    path = landing / "crm" / "opportunity" / "opps.parquet"
+    path.parent.mkdir(parents=True)
+    duckdb.execute(
+        "copy (select * from (values "
+        "('p1', 'Closed Won', 10.25::decimal(18,4), true, "
+        " timestamptz '2025-06-01 23:30:00-04:00', date '2025-06-02', 'USD'), "
+        "('p2', 'Qualification', 3::decimal(18,4), false, "
+        " timestamptz '2025-06-01 00:00:00+00:00', date '2025-06-03', 'CHF')) "
+        "t(ID, stage_name, amount, is_won, created_date, close_date, currency_iso_code)) "
+        f"to '{path}' (format parquet)"
+    )
+    # system_modstamp is required: a parquet without it is rejected, then a full one loads
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert "system_modstamp missing from the Parquet schema" in report.rejected[0].error
+    path.unlink()
+    duckdb.execute(
+        "copy (select 'p1' as id, 'Closed Won' as stage_name, true as is_won, "
+        "timestamptz '2025-06-01 23:30:00-04:00' as created_date, "
+        "timestamp '2025-06-02 10:00:00' as system_modstamp, 'CHF' as currency_iso_code "
+        "union all select 'p2', 'Qualification', false, timestamptz '2025-06-01 00:00:00+00', "
+        f"timestamp '2025-06-02 11:00:00', 'EUR') to '{path.with_name('v2.parquet')}' "
+        "(format parquet)"
+    )
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert rows(
+        con, "select id, is_won, created_date, _source_row, _source_file from raw_crm.opportunity"
+    ) == [("p2", False, datetime(2025, 6, 1, 0, 0), 2, "crm/opportunity/v2.parquet")]
+    assert rows(con, "select source_row, column_name, raw_value from raw_meta.quarantine") == [
+        (1, "currency_iso_code", "CHF")
+    ]
+
+
+def test_stripe_json_list_unnests_subscription_items(con, landing):
+    load_landing(con, landing, systems=["billing"], loaded_at=RUN_AT)
+    subs = rows(
+        con,
+        "select id, customer_id, status, created, cancel_at_period_end, metadata, _source_row "
+        "from raw_billing.subscriptions order by id",
+    )
+    assert subs == [
+        ("sub_1", "cus_1", "active", 1735689600, False, '{"source":"web"}', 1),
+        ("sub_2", "cus_2", "trialing", 1738368000, True, None, 2),  # customer was expanded
+    ]
+    items = rows(
+        con,
+        "select id, subscription_id, price_id, quantity, created, _source_row "
+        "from raw_billing.subscription_items order by id",
+    )
+    assert items == [
+        ("si_1", "sub_1", "price_m", 3, 1735689601, 1),  # subscription_id from the parent
+        ("si_3", "sub_2", "price_m", 5, 1738368001, 2),
+    ]
+    assert rows(
+        con,
+        "select source_row, column_name, raw_value from raw_meta.quarantine "
+        "where \"table\" = 'raw_billing.subscription_items'",
+    ) == [(1, "created", "yesterday")]
+
+
+def test_stripe_jsonl_unnests_invoice_lines(con, landing):
+    report = load_landing(con, landing, systems=["billing"], loaded_at=RUN_AT)
+    invoices = rows(
+        con,
+        "select id, customer_id, subscription_id, currency, total, paid_at, _source_row "
+        "from raw_billing.invoices order by id",
+    )
+    assert invoices == [
+        ("in_1", "cus_1", "sub_1", "usd", 3000, 1735689800, 1),
+        ("in_2", "cus_2", None, "eur", 0, None, 2),
+    ]
+    lines = rows(
+        con,
+        "select id, invoice_id, subscription_id, price_id, amount, proration, period_start, "
+        "period_end, _source_row from raw_billing.invoice_line_items order by id",
+    )
+    assert lines == [
+        ("il_1", "in_1", "sub_1", "price_m", 3000, False, 1735689600, 1738368000, 1),
+        ("il_3", "in_2", None, None, -50, None, 1738368000, 1739577600, 2),
+    ]
+    result = report.table("raw_billing.invoice_line_items")
+    assert (result.rows_in, result.rows_loaded, result.rows_quarantined) == (3, 2, 1)
+    assert any(
+        "landing/billing/invoices/2025-01.jsonl row 2, column currency: 'EUR' is not one of" in m
+        for m in report.messages
+    )
+
+
+def test_flat_json_array_and_single_file_layout(con, tmp_path):
+    landing = tmp_path / "landing"
+    write(
+        landing / "plan" / "team_costs.json",
+        '[{"month": "2025-01-01", "team": "sales", "cost_amount": 100, "currency": "USD"},'
+        ' {"month": "2025-01-01", "team": "finance", "cost_amount": 5, "currency": "USD"}]',
+    )
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert rows(con, "select team, cost_amount, _source_row from raw_plan.team_costs") == [
+        ("sales", Decimal("100.0000"), 1)
+    ]
+    assert report.table("raw_plan.team_costs").rows_quarantined == 1
+
+
+def test_unknown_folders_are_reported_not_loaded(con, landing):
+    write(landing / "erp" / "orders.csv", "id\n1\n")
+    write(landing / "crm" / "deals" / "d.csv", "id\n1\n")
+    write(landing / "crm" / "opportunity" / "notes.txt", "hello")
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert report.unknown == [
+        "crm/deals: not a table of the landing contract",
+        "crm/opportunity/notes.txt: not a csv/parquet/jsonl/json file",
+        "erp: not a system of the landing contract",
+    ]
+    assert "raw_erp" not in {r[0] for r in rows(con, "select schema_name from duckdb_schemas()")}
+
+
+def test_committed_contract_doc_is_up_to_date():
+    assert DOC_PATH.read_text() == render_landing_contract(), (
+        "docs/landing_contract.md is stale: run `python -m revops.ingest.docs`"
+    )
