@@ -1,0 +1,101 @@
+{#- One row per day x ad platform x campaign: the daily reports of Google Ads, Meta Ads and
+    LinkedIn Ads unioned, with the platform's channel (seeds/channel_mapping, source_type
+    ad_platform) and the spend converted to the reporting currency at the rate of its month
+    (NULL when the rate is missing, never 1.0; tested by has_fx_rate). -#}
+with
+
+google_ads as (
+    select * from {{ ref('stg_marketing__google_ads_campaign_stats') }}
+),
+
+meta_ads as (
+    select * from {{ ref('stg_marketing__meta_ads_insights') }}
+),
+
+linkedin_ads as (
+    select * from {{ ref('stg_marketing__linkedin_ads_analytics') }}
+),
+
+channel_mapping as (
+    select * from {{ ref('channel_mapping') }}
+),
+
+fx_rates as (
+    select * from {{ ref('int_fx_rates_monthly') }}
+),
+
+platform_channels as (
+    select
+        source_value as ad_platform,
+        channel
+    from channel_mapping
+    where source_type = 'ad_platform'
+),
+
+unioned as (
+    select
+        report_date,
+        ad_platform,
+        ad_account_id,
+        campaign_id,
+        campaign_name,
+        impressions,
+        clicks,
+        spend,
+        currency_code
+    from google_ads
+    union all
+    select
+        report_date,
+        ad_platform,
+        ad_account_id,
+        campaign_id,
+        campaign_name,
+        impressions,
+        clicks,
+        spend,
+        currency_code
+    from meta_ads
+    union all
+    select
+        report_date,
+        ad_platform,
+        ad_account_id,
+        campaign_id,
+        campaign_name,
+        impressions,
+        clicks,
+        spend,
+        currency_code
+    from linkedin_ads
+),
+
+final as (
+    select
+        -- ids
+        unioned.ad_platform || ':' || unioned.campaign_id as campaign_key,
+        unioned.campaign_id,
+        unioned.ad_account_id,
+
+        -- strings
+        unioned.ad_platform,
+        coalesce(platform_channels.channel, {{ unknown_channel() }}) as channel,
+        unioned.campaign_name,
+        unioned.currency_code,
+
+        -- numerics
+        unioned.impressions,
+        unioned.clicks,
+        unioned.spend,
+        {{ to_reporting_currency('unioned.spend', 'fx') }} as spend_reporting,
+
+        -- dates
+        unioned.report_date as spend_date
+    from unioned
+    left join platform_channels
+        on unioned.ad_platform = platform_channels.ad_platform
+    left join fx_rates as fx
+        on {{ fx_rate_join('fx', 'unioned.currency_code', 'unioned.report_date') }}
+)
+
+select * from final

@@ -1,0 +1,176 @@
+{#- One row per touch x lead: the touches that can be tied to a CRM lead (identity rule 4).
+    - lead_created: the lead itself, at its creation, carrying the first touch the CRM captured on
+      it: its first-touch UTM pair when it has one, else its lead_source (seeds/channel_mapping).
+    - form_submission: stitched to every lead with the same hashed email, or whose email was seen
+      on another form of the same anonymous visitor.
+    - web_session: stitched through the anonymous visitor id to the leads of that visitor's forms.
+    Unstitched sessions and forms stay in int_touchpoints only. A person with two leads gives each
+    lead the touch (grain touch x lead). -#}
+with
+
+leads as (
+    select * from {{ ref('stg_crm__leads') }}
+),
+
+touchpoints as (
+    select * from {{ ref('int_touchpoints') }}
+),
+
+channel_mapping as (
+    select * from {{ ref('channel_mapping') }}
+),
+
+utm_channels as (
+    select
+        source_value as utm_key,
+        channel
+    from channel_mapping
+    where source_type = 'utm'
+),
+
+lead_source_channels as (
+    select
+        source_value as lead_source,
+        channel
+    from channel_mapping
+    where source_type = 'lead_source'
+),
+
+lead_emails as (
+    select
+        lead_id,
+        email_hash
+    from leads
+    where email_hash is not null
+),
+
+-- the visitor ids seen on a form whose email belongs to a lead
+anonymous_leads as (
+    select distinct
+        touchpoints.anonymous_id,
+        lead_emails.lead_id
+    from touchpoints
+    inner join lead_emails
+        on touchpoints.email_hash = lead_emails.email_hash
+    where
+        touchpoints.touchpoint_type = 'form_submission'
+        and touchpoints.anonymous_id is not null
+),
+
+stitched_by_email as (
+    select
+        touchpoints.touchpoint_id,
+        lead_emails.lead_id,
+        'email' as stitched_by,
+        1 as stitch_priority
+    from touchpoints
+    inner join lead_emails
+        on touchpoints.email_hash = lead_emails.email_hash
+),
+
+stitched_by_anonymous_id as (
+    select
+        touchpoints.touchpoint_id,
+        anonymous_leads.lead_id,
+        'anonymous_id' as stitched_by,
+        2 as stitch_priority
+    from touchpoints
+    inner join anonymous_leads
+        on touchpoints.anonymous_id = anonymous_leads.anonymous_id
+),
+
+stitched_all as (
+    select * from stitched_by_email
+    union all
+    select * from stitched_by_anonymous_id
+),
+
+stitched as (
+    select
+        touchpoint_id,
+        lead_id,
+        stitched_by
+    from (
+        select
+            *,
+            row_number() over (
+                partition by touchpoint_id, lead_id
+                order by stitch_priority
+            ) as stitch_rank
+        from stitched_all
+    ) as ranked
+    where stitch_rank = 1
+),
+
+marketing_touches as (
+    select
+        touchpoints.touchpoint_id as touch_id,
+        stitched.lead_id,
+        touchpoints.touchpoint_type as touch_type,
+        stitched.stitched_by,
+        touchpoints.channel,
+        touchpoints.utm_campaign as campaign,
+        touchpoints.utm_source,
+        touchpoints.utm_medium,
+        touchpoints.is_demo_request,
+        touchpoints.touch_at
+    from stitched
+    inner join touchpoints
+        on stitched.touchpoint_id = touchpoints.touchpoint_id
+),
+
+lead_touches as (
+    select
+        'lead:' || leads.lead_id as touch_id,
+        leads.lead_id,
+        'lead_created' as touch_type,
+        'crm' as stitched_by,
+        case
+            when leads.utm_source is not null or leads.utm_medium is not null
+                then coalesce(utm_channels.channel, {{ unknown_channel() }})
+            else coalesce(lead_source_channels.channel, {{ unknown_channel() }})
+        end as channel,
+        leads.utm_campaign as campaign,
+        leads.utm_source,
+        leads.utm_medium,
+        false as is_demo_request,
+        leads.created_at as touch_at
+    from leads
+    left join utm_channels
+        on {{ utm_channel_key('leads.utm_source', 'leads.utm_medium') }} = utm_channels.utm_key
+    left join lead_source_channels
+        on trim(leads.lead_source) = lead_source_channels.lead_source
+),
+
+unioned as (
+    select * from lead_touches
+    union all
+    select * from marketing_touches
+),
+
+final as (
+    select
+        -- ids
+        touch_id,
+        lead_id,
+
+        -- strings
+        touch_type,
+        stitched_by,
+        channel,
+        campaign,
+        utm_source,
+        utm_medium,
+
+        -- booleans
+        is_demo_request,
+
+        -- dates
+        {{ to_company_date('touch_at') }} as touch_date,
+
+        -- timestamps
+        touch_at
+    from unioned
+)
+
+select * from final

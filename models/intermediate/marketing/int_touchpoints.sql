@@ -1,0 +1,108 @@
+{#- One row per marketing touchpoint: every web session and every form submission, stitched to a
+    lead or not, with its channel from its own UTM pair (seeds/channel_mapping, source_type utm;
+    no UTM = Direct; an unknown pair = Unknown). The channel of a touch is decided here only. -#}
+with
+
+web_sessions as (
+    select * from {{ ref('stg_marketing__web_sessions') }}
+),
+
+form_submissions as (
+    select * from {{ ref('stg_marketing__form_submissions') }}
+),
+
+channel_mapping as (
+    select * from {{ ref('channel_mapping') }}
+),
+
+utm_channels as (
+    select
+        source_value as utm_key,
+        channel
+    from channel_mapping
+    where source_type = 'utm'
+),
+
+sessions as (
+    select
+        -- ids
+        'session:' || session_id as touchpoint_id,
+        session_id as source_record_id,
+        anonymous_id,
+        cast(null as {{ dbt.type_string() }}) as email_hash,
+
+        -- strings
+        'web_session' as touchpoint_type,
+        cast(null as {{ dbt.type_string() }}) as form_name,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+
+        -- booleans
+        false as is_demo_request,
+
+        -- timestamps
+        started_at as touch_at
+    from web_sessions
+),
+
+forms as (
+    select
+        -- ids
+        'form:' || submission_id as touchpoint_id,
+        submission_id as source_record_id,
+        anonymous_id,
+        email_hash,
+
+        -- strings
+        'form_submission' as touchpoint_type,
+        form_name,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+
+        -- booleans
+        is_demo_request,
+
+        -- timestamps
+        submitted_at as touch_at
+    from form_submissions
+),
+
+unioned as (
+    select * from sessions
+    union all
+    select * from forms
+),
+
+final as (
+    select
+        -- ids
+        unioned.touchpoint_id,
+        unioned.source_record_id,
+        unioned.anonymous_id,
+        unioned.email_hash,
+
+        -- strings
+        unioned.touchpoint_type,
+        unioned.form_name,
+        unioned.utm_source,
+        unioned.utm_medium,
+        unioned.utm_campaign,
+        {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} as utm_key,
+        coalesce(utm_channels.channel, {{ unknown_channel() }}) as channel,
+
+        -- booleans
+        unioned.is_demo_request,
+
+        -- dates
+        {{ to_company_date('unioned.touch_at') }} as touch_date,
+
+        -- timestamps
+        unioned.touch_at
+    from unioned
+    left join utm_channels
+        on {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} = utm_channels.utm_key
+)
+
+select * from final

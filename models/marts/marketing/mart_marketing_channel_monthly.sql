@@ -1,0 +1,252 @@
+{#- Grain: one row per calendar month x channel, every channel of dim_channel plus a total row
+    channel = 'All', for every month from the first month with marketing activity to the month
+    of as_of_date (zero rows kept). Counts are by the month the event happened (not cohorts):
+    leads / MQLs / SQLs entered in the month by the lead's first-touch channel; demo requests by
+    the submission's own UTM channel; opportunities and pipeline sourced by the opportunity's
+    first-touch channel; new customers (first closed-won of an account) and their new ARR by the
+    account's first-touch channel. Paid and fully loaded CAC are month-level and published on the
+    'All' row only; CAC by channel on the channel rows. -#}
+with
+
+ad_spend as (
+    select * from {{ ref('int_ad_spend_daily') }}
+),
+
+funnel_stages as (
+    select * from {{ ref('int_lead_funnel_stages') }}
+),
+
+lead_attribution as (
+    select * from {{ ref('int_lead_attribution') }}
+),
+
+touchpoints as (
+    select * from {{ ref('int_touchpoints') }}
+),
+
+opportunities as (
+    select * from {{ ref('int_opportunities') }}
+),
+
+opportunity_attribution as (
+    select * from {{ ref('int_opportunity_touches_attributed') }}
+),
+
+account_first_won as (
+    select * from {{ ref('int_account_first_won') }}
+),
+
+account_attribution as (
+    select * from {{ ref('int_account_attribution') }}
+),
+
+team_costs as (
+    select * from {{ ref('stg_plan__team_costs') }}
+),
+
+fx_rates as (
+    select * from {{ ref('int_fx_rates_monthly') }}
+),
+
+channels as (
+    select * from {{ ref('dim_channel') }}
+),
+
+dim_date as (
+    select * from {{ ref('dim_date') }}
+),
+
+spend as (
+    select
+        cast({{ dbt.date_trunc('month', 'spend_date') }} as date) as month_start_date,
+        channel,
+        sum(spend_reporting) as spend
+    from ad_spend
+    where spend_date <= {{ as_of_date() }}
+    group by 1, 2
+),
+
+funnel as (
+    select
+        cast({{ dbt.date_trunc('month', 'funnel_stages.entered_date') }} as date) as month_start_date,
+        lead_attribution.first_touch_channel as channel,
+        sum(case when funnel_stages.funnel_stage = 'lead' then 1 else 0 end) as leads,
+        sum(case when funnel_stages.funnel_stage = 'mql' then 1 else 0 end) as mqls,
+        sum(case when funnel_stages.funnel_stage = 'sql' then 1 else 0 end) as sqls
+    from funnel_stages
+    inner join lead_attribution
+        on funnel_stages.lead_id = lead_attribution.lead_id
+    where funnel_stages.funnel_stage in ('lead', 'mql', 'sql')
+    group by 1, 2
+),
+
+demo_requests as (
+    select
+        cast({{ dbt.date_trunc('month', 'touch_date') }} as date) as month_start_date,
+        channel,
+        count(*) as demo_requests
+    from touchpoints
+    where
+        is_demo_request
+        and touch_date <= {{ as_of_date() }}
+    group by 1, 2
+),
+
+pipeline as (
+    select
+        cast({{ dbt.date_trunc('month', 'opportunities.created_date') }} as date) as month_start_date,
+        opportunity_attribution.first_touch_channel as channel,
+        count(*) as opportunities,
+        sum(opportunities.amount_reporting) as pipeline_sourced
+    from opportunities
+    inner join opportunity_attribution
+        on opportunities.opportunity_id = opportunity_attribution.opportunity_id
+    where opportunities.created_date <= {{ as_of_date() }}
+    group by 1, 2
+),
+
+new_customers as (
+    select
+        cast({{ dbt.date_trunc('month', 'account_first_won.first_won_date') }} as date) as month_start_date,
+        coalesce(account_attribution.first_touch_channel, {{ unknown_channel() }}) as channel,
+        count(*) as new_customers,
+        sum(account_first_won.first_won_amount_reporting) as new_arr
+    from account_first_won
+    left join account_attribution
+        on account_first_won.account_id = account_attribution.account_id
+    where account_first_won.first_won_date <= {{ as_of_date() }}
+    group by 1, 2
+),
+
+team_cost_monthly as (
+    select
+        team_costs.month_start_date,
+        sum({{ to_reporting_currency('team_costs.cost_amount', 'fx') }}) as team_cost
+    from team_costs
+    left join fx_rates as fx
+        on {{ fx_rate_join('fx', 'team_costs.currency_code', 'team_costs.month_start_date') }}
+    group by 1
+),
+
+activity_months as (
+    select month_start_date from spend
+    union all
+    select month_start_date from funnel
+    union all
+    select month_start_date from demo_requests
+    union all
+    select month_start_date from pipeline
+    union all
+    select month_start_date from new_customers
+),
+
+months as (
+    select distinct dim_date.month_start_date
+    from dim_date
+    where
+        dim_date.month_start_date >= (select min(activity_months.month_start_date) from activity_months)
+        and dim_date.date_day <= {{ as_of_date() }}
+),
+
+by_channel as (
+    select
+        months.month_start_date,
+        channels.channel,
+        false as is_total,
+        coalesce(spend.spend, 0) as spend,
+        coalesce(funnel.leads, 0) as leads,
+        coalesce(funnel.mqls, 0) as mqls,
+        coalesce(funnel.sqls, 0) as sqls,
+        coalesce(demo_requests.demo_requests, 0) as demo_requests,
+        coalesce(pipeline.opportunities, 0) as opportunities,
+        coalesce(pipeline.pipeline_sourced, 0) as pipeline_sourced,
+        coalesce(new_customers.new_customers, 0) as new_customers,
+        coalesce(new_customers.new_arr, 0) as new_arr
+    from months
+    cross join channels
+    left join spend
+        on months.month_start_date = spend.month_start_date and channels.channel = spend.channel
+    left join funnel
+        on months.month_start_date = funnel.month_start_date and channels.channel = funnel.channel
+    left join demo_requests
+        on
+            months.month_start_date = demo_requests.month_start_date
+            and channels.channel = demo_requests.channel
+    left join pipeline
+        on months.month_start_date = pipeline.month_start_date and channels.channel = pipeline.channel
+    left join new_customers
+        on
+            months.month_start_date = new_customers.month_start_date
+            and channels.channel = new_customers.channel
+),
+
+totals as (
+    select
+        month_start_date,
+        'All' as channel,
+        true as is_total,
+        sum(spend) as spend,
+        sum(leads) as leads,
+        sum(mqls) as mqls,
+        sum(sqls) as sqls,
+        sum(demo_requests) as demo_requests,
+        sum(opportunities) as opportunities,
+        sum(pipeline_sourced) as pipeline_sourced,
+        sum(new_customers) as new_customers,
+        sum(new_arr) as new_arr
+    from by_channel
+    group by 1
+),
+
+unioned as (
+    select * from by_channel
+    union all
+    select * from totals
+),
+
+final as (
+    select
+        -- keys
+        cast(unioned.month_start_date as date) as month_start_date,
+        cast(unioned.channel as {{ dbt.type_string() }}) as channel,
+        cast(unioned.is_total as boolean) as is_total,
+
+        -- fiscal calendar
+        cast(dim_date.fiscal_year as integer) as fiscal_year,
+        cast(dim_date.fiscal_quarter as integer) as fiscal_quarter,
+
+        -- spend and funnel volumes
+        cast(unioned.spend as decimal(38, 6)) as spend,
+        cast(unioned.leads as bigint) as leads,
+        cast(unioned.mqls as bigint) as mqls,
+        cast(unioned.sqls as bigint) as sqls,
+        cast(unioned.demo_requests as bigint) as demo_requests,
+        cast(unioned.opportunities as bigint) as opportunities,
+        cast(unioned.pipeline_sourced as decimal(38, 6)) as pipeline_sourced,
+        cast(unioned.new_customers as bigint) as new_customers,
+        cast(unioned.new_arr as decimal(38, 6)) as new_arr,
+
+        -- cost of acquisition and return
+        cast(case when unioned.is_total then team_cost_monthly.team_cost end as decimal(38, 6))
+            as team_cost,
+        cast(
+            case when unioned.is_total then {{ safe_divide('unioned.spend', 'unioned.new_customers') }} end
+            as double
+        ) as paid_cac,
+        cast(case
+            when unioned.is_total
+                then {{ safe_divide('unioned.spend + team_cost_monthly.team_cost', 'unioned.new_customers') }}
+        end as double) as fully_loaded_cac,
+        cast(
+            case when not unioned.is_total then {{ safe_divide('unioned.spend', 'unioned.new_customers') }} end
+            as double
+        ) as cac_by_channel,
+        cast({{ safe_divide('unioned.new_arr', 'unioned.spend') }} as double) as roas
+    from unioned
+    inner join dim_date
+        on unioned.month_start_date = dim_date.date_day
+    left join team_cost_monthly
+        on unioned.month_start_date = team_cost_monthly.month_start_date
+)
+
+select * from final
