@@ -1,0 +1,84 @@
+{#- Rep, account and activity rules, each defined once here (METRICS.md "Sales": revenue per rep,
+    quota attainment, sales activities, selling time share, required activity; "Customer":
+    size band). Used by models/intermediate/activities, dim_rep, dim_account and the rep marts. -#}
+
+{#- Quota-carrying role of a CRM user: the AE role. dim_rep also counts any user with a quota row
+    as quota-carrying (a manager or SDR given a quota carries it). -#}
+{% macro is_quota_carrying_role(role_name) -%}
+    coalesce(trim({{ role_name }}) = 'AE', false)
+{%- endmacro %}
+
+{#- A non-PII label of a rep: 'Rep ' and the last 4 characters of the CRM user id. Personal names
+    never reach the marts; a BI tool that needs names joins them from the CRM under its own
+    access rules. -#}
+{% macro rep_label(rep_id) -%}
+    'Rep ' || {{ dbt.right(rep_id, 4) }}
+{%- endmacro %}
+
+{#- Size band of an account from its number of employees (the customer-mix dimension):
+    1-49, 50-199, 200-999, 1000-4999, 5000+; NULL or negative employees = 'unknown'. (The revenue
+    segment SMB / Mid-Market / Enterprise is a coarser rule: employee_size_band in
+    revenue_rules.sql.) -#}
+{% macro account_size_band(employees) -%}
+    case
+        when {{ employees }} is null or {{ employees }} < 0 then 'unknown'
+        when {{ employees }} < 50 then '1-49'
+        when {{ employees }} < 200 then '50-199'
+        when {{ employees }} < 1000 then '200-999'
+        when {{ employees }} < 5000 then '1000-4999'
+        else '5000+'
+    end
+{%- endmacro %}
+
+{#- Category of an activity whose source/type pair is not in the seed activity_classification:
+    it still flows through, as 'unmapped' (not customer-facing), and a warn-level test reports it. -#}
+{% macro unmapped_activity_category() -%}
+    'unmapped'
+{%- endmacro %}
+
+{#- The CRM object a polymorphic id (who_id / what_id) points to, by the Salesforce key prefix:
+    00Q lead, 003 contact, 006 opportunity, 001 account. Returns the id when it has the prefix of
+    the given object, else NULL. -#}
+{% macro crm_id_if_object(id_column, object_name) -%}
+    {%- set prefixes = {'lead': '00Q', 'contact': '003', 'opportunity': '006', 'account': '001'} -%}
+    case when substring({{ id_column }}, 1, 3) = '{{ prefixes[object_name] }}' then {{ id_column }} end
+{%- endmacro %}
+
+{#- Sales activities counted per rep (and per won deal in required activity): calls, emails,
+    meetings and demos; 'other' and 'unmapped' are logged but not sales activities. -#}
+{% macro is_sales_activity(activity_category) -%}
+    coalesce({{ activity_category }} in ('call', 'email', 'meeting', 'demo'), false)
+{%- endmacro %}
+
+{#- Quota attainment is met at 100%: attainment >= 1 (NULL when attainment is NULL). -#}
+{% macro is_attainment_met(attainment) -%}
+    ({{ attainment }} >= 1)
+{%- endmacro %}
+
+{#- Number of whole months before the current period in the trailing window of required activity
+    (average deal size and activities per won deal): the 12 complete months before the as_of
+    month. -#}
+{% macro required_activity_window_months() -%}
+    {{ return(12) }}
+{%- endmacro %}
+
+{#- Quota remaining in a period: quota less bookings, never below 0; NULL without a quota. -#}
+{% macro quota_remaining(quota_amount, bookings_amount) -%}
+    case
+        when {{ quota_amount }} is not null
+            then greatest({{ quota_amount }} - coalesce({{ bookings_amount }}, 0), 0)
+    end
+{%- endmacro %}
+
+{#- The rep of a record without an owner: such records still flow into the rep marts, under this
+    id, so no booking or activity is dropped by a join. -#}
+{% macro unassigned_rep_id() -%}
+    '(unassigned)'
+{%- endmacro %}
+
+{#- A rep-month counts the rep as active in the period when the rep has a quota > 0, logged an
+    activity or closed an opportunity in the month (the denominator of revenue per rep is the
+    quota-carrying reps active in the period). -#}
+{% macro is_rep_active_in_month(quota_amount, activity_count, closed_count) -%}
+    (coalesce({{ quota_amount }}, 0) > 0 or {{ activity_count }} > 0 or {{ closed_count }} > 0)
+{%- endmacro %}

@@ -1,0 +1,103 @@
+{#- One row per live CRM activity: tasks (calls, emails, to-dos) and events (meetings, demos,
+    internal) unioned and classified by the seed activity_classification (category call / email /
+    meeting / demo / other, customer-facing or not). A source/type pair the seed does not know is
+    category 'unmapped' and not customer-facing. The rep is the activity owner; the polymorphic
+    who_id / what_id are split into lead, contact, opportunity and account ids by key prefix. -#}
+with
+
+tasks as (
+
+    select * from {{ ref('stg_crm__tasks') }}
+
+),
+
+events as (
+
+    select * from {{ ref('stg_crm__events') }}
+
+),
+
+activity_classification as (
+
+    select * from {{ ref('activity_classification') }}
+
+),
+
+unioned as (
+
+    select
+        task_id as activity_id,
+        'task' as activity_source,
+        coalesce(task_type, task_subtype) as activity_type,
+        owner_id,
+        who_id,
+        what_id,
+        account_id,
+        duration_seconds,
+        activity_date
+    from tasks
+
+    union all
+
+    select
+        event_id as activity_id,
+        'event' as activity_source,
+        event_type as activity_type,
+        owner_id,
+        who_id,
+        what_id,
+        account_id,
+        duration_seconds,
+        activity_date
+    from events
+
+),
+
+classified as (
+
+    select
+        unioned.*,
+        coalesce(
+            activity_classification.activity_category, {{ unmapped_activity_category() }}
+        ) as activity_category,
+        coalesce(cast(activity_classification.is_customer_facing as boolean), false) as is_customer_facing
+    from unioned
+    left join activity_classification
+        on
+            unioned.activity_source = activity_classification.activity_source
+            and lower(trim(unioned.activity_type)) = lower(trim(activity_classification.activity_type))
+
+),
+
+final as (
+
+    select
+        -- ids
+        activity_id,
+        owner_id as rep_id,
+        {{ crm_id_if_object('who_id', 'lead') }} as lead_id,
+        {{ crm_id_if_object('who_id', 'contact') }} as contact_id,
+        {{ crm_id_if_object('what_id', 'opportunity') }} as opportunity_id,
+        coalesce(account_id, {{ crm_id_if_object('what_id', 'account') }}) as account_id,
+
+        -- strings
+        activity_source,
+        activity_type,
+        activity_category,
+
+        -- numerics
+        cast(duration_seconds as bigint) as duration_seconds,
+
+        -- booleans
+        is_customer_facing,
+        {{ is_sales_activity('activity_category') }} as is_sales_activity,
+
+        -- dates
+        activity_date,
+        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as activity_month_start_date
+
+    from classified
+
+)
+
+select * from final

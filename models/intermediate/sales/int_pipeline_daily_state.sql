@@ -1,0 +1,236 @@
+{#- One row per opportunity x day on which it was open, from its creation (or the first day of the
+    calendar) to as_of_date: the stage it was in at the end of that day (last stage entered on or
+    before d), and its amount, close date, probability and forecast category as of d (from the
+    opportunity history where present, else the current values). Closed = in a closed stage at the
+    end of d; a reopened opportunity is open again from the reopen date. Amounts are converted at
+    the created-month rate (the rule for open opportunities, opportunity_fx_date), weighted by the
+    stage historical win rate of d's month and, beside it, by the CRM probability. -#}
+with
+
+opportunities as (
+
+    select * from {{ ref('int_opportunities') }}
+
+),
+
+stage_history as (
+
+    select * from {{ ref('int_opportunity_stage_history') }}
+
+),
+
+history as (
+
+    select * from {{ ref('stg_crm__opportunity_history') }}
+
+),
+
+win_rates as (
+
+    select * from {{ ref('int_stage_win_rates_monthly') }}
+
+),
+
+fx_rates as (
+
+    select * from {{ ref('int_fx_rates_monthly') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('dim_date') }}
+
+),
+
+stage_events as (
+
+    select
+        opportunity_id,
+        entered_at as event_at,
+        1 as event_kind,
+        stage_name,
+        stage_order,
+        stage_category,
+        is_closed_stage,
+        cast(null as {{ dbt.type_numeric() }}) as amount,
+        cast(null as date) as close_date,
+        cast(null as {{ dbt.type_numeric() }}) as probability_pct,
+        cast(null as {{ dbt.type_string() }}) as forecast_category
+    from stage_history
+
+),
+
+value_events as (
+
+    select
+        history.opportunity_id,
+        history.changed_at as event_at,
+        0 as event_kind,
+        cast(null as {{ dbt.type_string() }}) as stage_name,
+        cast(null as integer) as stage_order,
+        cast(null as {{ dbt.type_string() }}) as stage_category,
+        cast(null as boolean) as is_closed_stage,
+        cast(history.amount as {{ dbt.type_numeric() }}) as amount,
+        history.close_date,
+        cast(history.probability_pct as {{ dbt.type_numeric() }}) as probability_pct,
+        history.forecast_category
+    from history
+    inner join opportunities
+        on history.opportunity_id = opportunities.opportunity_id
+
+),
+
+events as (
+
+    select * from stage_events
+    union all
+    select * from value_events
+
+),
+
+filled as (
+
+    {%- set running = "over (partition by opportunity_id order by event_at, event_kind
+        rows between unbounded preceding and current row)" %}
+    {%- set whole = "over (partition by opportunity_id order by event_at, event_kind
+        rows between unbounded preceding and unbounded following)" %}
+    select
+        opportunity_id,
+        event_at,
+        event_kind,
+        {{ to_company_date('event_at') }} as event_date,
+        -- a value change logged before the first stage entry takes the first stage
+        coalesce(
+            last_value(stage_name ignore nulls) {{ running }},
+            first_value(stage_name ignore nulls) {{ whole }}
+        ) as stage_name,
+        coalesce(
+            last_value(stage_order ignore nulls) {{ running }},
+            first_value(stage_order ignore nulls) {{ whole }}
+        ) as stage_order,
+        coalesce(
+            last_value(stage_category ignore nulls) {{ running }},
+            first_value(stage_category ignore nulls) {{ whole }}
+        ) as stage_category,
+        coalesce(
+            last_value(is_closed_stage ignore nulls) {{ running }},
+            first_value(is_closed_stage ignore nulls) {{ whole }}
+        ) as is_closed_stage,
+        last_value(amount ignore nulls) {{ running }} as amount,
+        last_value(close_date ignore nulls) {{ running }} as close_date,
+        last_value(probability_pct ignore nulls) {{ running }} as probability_pct,
+        last_value(forecast_category ignore nulls) {{ running }} as forecast_category
+    from events
+
+),
+
+end_of_day as (
+
+    -- the state at the end of each day on which something changed
+    select
+        *,
+        row_number() over (
+            partition by opportunity_id, event_date
+            order by event_at desc, event_kind desc
+        ) as rank_in_day
+    from filled
+
+),
+
+intervals as (
+
+    select
+        opportunity_id,
+        event_date as valid_from,
+        cast({{ dbt.dateadd('day', -1,
+            'lead(event_date) over (partition by opportunity_id order by event_date)') }} as date)
+            as valid_to,
+        stage_name,
+        stage_order,
+        stage_category,
+        is_closed_stage,
+        amount,
+        close_date,
+        probability_pct,
+        forecast_category
+    from end_of_day
+    where rank_in_day = 1
+
+),
+
+open_days as (
+
+    select
+        calendar.date_day,
+        intervals.opportunity_id,
+        intervals.stage_name,
+        intervals.stage_order,
+        intervals.stage_category,
+        coalesce(intervals.amount, opportunities.amount) as amount,
+        coalesce(intervals.close_date, opportunities.close_date) as close_date,
+        coalesce(intervals.probability_pct, opportunities.probability_pct) as probability_pct,
+        coalesce(intervals.forecast_category, opportunities.forecast_category) as forecast_category,
+        opportunities.owner_id,
+        opportunities.opportunity_type,
+        opportunities.is_bookings,
+        opportunities.currency_code,
+        opportunities.created_date
+    from intervals
+    inner join opportunities
+        on intervals.opportunity_id = opportunities.opportunity_id
+    inner join calendar
+        on
+            intervals.valid_from <= calendar.date_day
+            and (intervals.valid_to is null or intervals.valid_to >= calendar.date_day)
+            and opportunities.created_date <= calendar.date_day
+            and calendar.date_day <= {{ as_of_date() }}
+    where not intervals.is_closed_stage
+
+),
+
+final as (
+
+    select
+        -- ids
+        open_days.opportunity_id,
+        open_days.owner_id,
+
+        -- strings
+        open_days.stage_name,
+        open_days.stage_category,
+        open_days.opportunity_type,
+        open_days.forecast_category,
+        open_days.currency_code,
+
+        -- numerics
+        open_days.stage_order,
+        open_days.probability_pct,
+        open_days.amount,
+        {{ to_reporting_currency('open_days.amount', 'fx') }} as amount_reporting,
+        win_rates.stage_win_rate,
+        {{ to_reporting_currency('open_days.amount', 'fx') }} * win_rates.stage_win_rate
+            as weighted_amount_reporting,
+        {{ to_reporting_currency('open_days.amount', 'fx') }} * open_days.probability_pct / 100.0
+            as crm_weighted_amount_reporting,
+
+        -- booleans
+        open_days.is_bookings,
+
+        -- dates
+        open_days.date_day,
+        open_days.close_date,
+        open_days.created_date
+
+    from open_days
+    left join fx_rates as fx
+        on {{ fx_rate_join('fx', 'open_days.currency_code',
+            opportunity_fx_date('false', 'open_days.close_date', 'open_days.created_date')) }}
+    left join win_rates
+        on
+            win_rates.month_start_date = cast({{ dbt.date_trunc('month', 'open_days.date_day') }} as date)
+            and open_days.stage_name = win_rates.stage_name
+
+)
+
+select * from final
