@@ -56,6 +56,9 @@ def run_daily_job(as_of_date: str | None = None, quiet: bool = True) -> bool:
 
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_DIR / ".dagster_home")))
     home.mkdir(parents=True, exist_ok=True)
+    instance_yaml = home / "dagster.yaml"
+    if not instance_yaml.exists():
+        instance_yaml.write_text("telemetry:\n  enabled: false\n")
     job = defs.resolve_job_def("revops_daily")
     run_config = job_run_config(as_of_date) if quiet else {}
     log_path = warehouse_path().parent / "logs" / "revops_daily.log"
