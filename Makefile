@@ -45,7 +45,14 @@ lint: $(STAMP)
 	@echo "==> sqlfluff"
 	@mkdir -p target && REVOPS_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models tests/singular snapshots
 
-unit: target/manifest.json
+# A DuckDB 1.5 client, to prove BI tools that embed 1.5 can open the published file.
+DUCKDB15 := .venv-duckdb15/bin/python
+$(DUCKDB15):
+	@echo "==> bootstrapping .venv-duckdb15 (duckdb 1.5 reader for the compatibility test)"
+	@$(PYTHON) -m venv .venv-duckdb15
+	@.venv-duckdb15/bin/python -m pip install --quiet --disable-pip-version-check duckdb==1.5.2
+
+unit: target/manifest.json $(DUCKDB15)
 	@echo "==> pytest"
 	@$(BIN)/pytest
 
@@ -55,4 +62,4 @@ bench: target/manifest.json
 	@$(BIN)/revops bench --scales $(BENCH_SCALES)
 
 clean:
-	rm -rf target logs warehouse .dagster_home
+	rm -rf target logs warehouse .dagster_home .venv-duckdb15

@@ -104,7 +104,10 @@ def run(scale: float | None = None, seed: int = 42, as_of_date: date | None = No
     started = time.monotonic()
     landing, db_path = landing_dir(), warehouse_path()
     ensure_demo_data(landing, scale or DEFAULT_RUN_SCALE, seed)
-    print("[2/3] running the daily job revops_daily (ingest -> dbt build -> checks)", flush=True)
+    print(
+        "[2/3] running the daily job revops_daily (ingest -> dbt build -> checks -> publish)",
+        flush=True,
+    )
     ok = run_daily_job(as_of_date.isoformat() if as_of_date else None)
     if not ok:
         print("The daily job FAILED: open the run in the UI (make dev) for the failing step.")
@@ -113,7 +116,12 @@ def run(scale: float | None = None, seed: int = 42, as_of_date: date | None = No
     for schema, (tables, rows) in schema_row_counts(db_path).items():
         print(f"      {schema:<14} {tables:>3} relations {rows:>12,} rows")
     print(f"\nDone in {time.monotonic() - started:.0f}s.")
-    print(f"Warehouse:  {db_path}")
+    from revops.checks.gx_run import gx_docs_dir
+    from revops.publish import published_dir
+
+    print(f"Warehouse:  {db_path}   (working file: ingestion and dbt write here)")
+    print(f"Published:  {published_dir() / 'revops.duckdb'}   (BI reads this; Parquet beside it)")
+    print(f"Data Docs:  {gx_docs_dir()}   (Great Expectations results of every run)")
     print(f"Landing:    {landing}")
     print("Dagster UI: make dev   (then open http://127.0.0.1:3000)")
     return 0

@@ -1,0 +1,136 @@
+"""Great Expectations suites as Dagster asset checks, two per guarded asset.
+
+  gx_blocking  severity ERROR, blocking=True: a failure stops every asset downstream
+               (the dbt models after raw tables; published_warehouse after marts).
+  gx_warnings  severity WARN, not blocking: recorded in the asset's check history.
+
+great_expectations is imported only when a check runs (revops.checks.gx_run), never when the
+definitions load.
+"""
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import dagster as dg
+
+from revops.assets.publish import mart_asset_keys
+from revops.checks.rules import ERROR, WARN, Severity, Suite
+from revops.checks.suites import mart_suites, raw_suites
+
+BLOCKING_CHECK = "gx_blocking"
+WARNING_CHECK = "gx_warnings"
+CHECK_SEVERITY: dict[str, tuple[Severity, dg.AssetCheckSeverity]] = {
+    BLOCKING_CHECK: (ERROR, dg.AssetCheckSeverity.ERROR),
+    WARNING_CHECK: (WARN, dg.AssetCheckSeverity.WARN),
+}
+
+
+def check_specs(suites: Sequence[Suite]) -> list[dg.AssetCheckSpec]:
+    specs = []
+    for suite in suites:
+        key = dg.AssetKey(list(suite.asset_key))
+        if suite.of_severity(ERROR):
+            specs.append(
+                dg.AssetCheckSpec(
+                    BLOCKING_CHECK,
+                    asset=key,
+                    blocking=True,
+                    description=f"GX suite {suite.name}: blocking rules (stop downstream)",
+                )
+            )
+        if suite.of_severity(WARN):
+            specs.append(
+                dg.AssetCheckSpec(
+                    WARNING_CHECK,
+                    asset=key,
+                    description=f"GX suite {suite.name}: warnings (recorded only)",
+                )
+            )
+    return specs
+
+
+def check_results(
+    suites: Sequence[Suite],
+    selected: set[dg.AssetCheckKey],
+    db_path: Path,
+    docs_dir: Path,
+    run_name: str,
+) -> Iterator[dg.AssetCheckResult]:
+    """Measure the selected suites in DuckDB (read-only), validate them, yield one result per
+    selected check."""
+    from revops.checks.gx_run import validate
+    from revops.checks.metrics import measure
+    from revops.warehouse import connect, writer_lock
+
+    wanted = [
+        s for s in suites if any(k.asset_key == dg.AssetKey(list(s.asset_key)) for k in selected)
+    ]
+    with writer_lock(db_path):  # never read while a writer of another run is mid-way
+        con = connect(db_path, read_only=True)
+        try:
+            measurements = [measure(con, s) for s in wanted]
+        finally:
+            con.close()
+    for outcome in validate(measurements, docs_dir=docs_dir, run_name=run_name):
+        asset_key = dg.AssetKey(list(outcome.suite.asset_key))
+        for check_name, (severity, dg_severity) in CHECK_SEVERITY.items():
+            if dg.AssetCheckKey(asset_key, check_name) not in selected:
+                continue
+            rules = outcome.of_severity(severity)
+            failed = [o for o in rules if not o.success]
+            lines = [
+                f"- `{o.rule.name}`: {o.rule.description}; observed {o.observed}"
+                + (f"; error: {o.error}" if o.error else "")
+                for o in failed
+            ]
+            yield dg.AssetCheckResult(
+                asset_key=asset_key,
+                check_name=check_name,
+                passed=not failed,
+                severity=dg_severity,
+                metadata={
+                    "expectations_evaluated": len(rules),
+                    "expectations_failed": len(failed),
+                    "expectations_errored": sum(1 for o in failed if o.error),
+                    "unexpected_count": sum(o.unexpected for o in failed),
+                    "failed_rules": dg.MetadataValue.md("\n".join(lines) or "none"),
+                    "gx_data_docs": dg.MetadataValue.path(str(outcome.docs_path or docs_dir)),
+                },
+            )
+
+
+def build_gx_check(
+    name: str, suites: Sequence[Suite], docs_subdir: str
+) -> dg.AssetChecksDefinition:
+    @dg.multi_asset_check(
+        specs=check_specs(suites),
+        name=name,
+        can_subset=True,
+        description=f"Great Expectations suites ({docs_subdir}), measured inside DuckDB",
+    )
+    def _gx_checks(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
+        from revops.checks.gx_run import gx_docs_dir
+        from revops.config import warehouse_path
+
+        docs_dir = gx_docs_dir() / context.op_execution_context.run_id / docs_subdir
+        context.log.info(f"GX Data Docs: {docs_dir / 'index.html'}")
+        yield from check_results(
+            suites,
+            set(context.selected_asset_check_keys),
+            warehouse_path(),
+            docs_dir,
+            run_name=context.op_execution_context.run_id,
+        )
+
+    return _gx_checks
+
+
+def build_gx_asset_checks() -> list[dg.AssetChecksDefinition]:
+    checks = [build_gx_check("gx_raw_checks", raw_suites(), "raw")]
+    marts = mart_suites({k.path[-1] for k in mart_asset_keys()})
+    if marts:
+        checks.append(build_gx_check("gx_mart_checks", marts, "marts"))
+    return checks
+
+
+gx_asset_checks: list[dg.AssetChecksDefinition] = build_gx_asset_checks()

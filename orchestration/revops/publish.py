@@ -1,0 +1,184 @@
+"""Publish the marts: a read-only DuckDB file for BI tools plus one Parquet file per mart.
+
+  <published>/revops.duckdb          every table of schema `marts`, written with
+                                     STORAGE_VERSION v1.5.0 so DuckDB 1.5 readers open it
+  <published>/parquet/<mart>.parquet the same tables; `parquet` is a symlink to a versioned
+                                     folder (parquet-<stamp>), swapped atomically
+
+Both are built beside their final name and swapped in with os.replace: a reader that holds
+the old file keeps reading it (POSIX keeps the unlinked inode), a new reader sees the new one,
+nobody ever sees a half-written file, and publishing never waits for a reader. The working
+warehouse is read under the writer lock, so a publish never reads a half-built dbt run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from revops.config import warehouse_path
+from revops.warehouse import writer_lock
+
+STORAGE_VERSION = "v1.5.0"
+PUBLISHED_SCHEMA = "marts"
+DB_NAME = "revops.duckdb"
+PARQUET_LINK = "parquet"
+KEEP_PARQUET_VERSIONS = 2  # the current one and the previous one, for readers mid-way
+
+
+def published_dir() -> Path:
+    """Where published files go (env REVOPS_PUBLISHED, default <warehouse dir>/published)."""
+    value = os.environ.get("REVOPS_PUBLISHED")
+    return Path(value).expanduser().resolve() if value else warehouse_path().parent / "published"
+
+
+@dataclass
+class PublishResult:
+    database: Path
+    parquet_dir: Path
+    storage_version: str
+    tables: dict[str, int] = field(default_factory=dict)  # table -> rows
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
+    """Copy every table and view of src.<schema> into pub.<schema> as tables, with comments."""
+    names = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'src' and table_schema = ? order by table_name",
+            [schema],
+        ).fetchall()
+    ]
+    con.execute(f"create schema if not exists pub.{_ident(schema)}")
+    counts: dict[str, int] = {}
+    for name in names:
+        src, dst = f"src.{_ident(schema)}.{_ident(name)}", f"pub.{_ident(schema)}.{_ident(name)}"
+        con.execute(f"create table {dst} as select * from {src}")
+        counts[name] = con.execute(f"select count(*) from {dst}").fetchone()[0]
+    comments = con.execute(
+        "select table_name, comment from duckdb_tables() "
+        "where database_name = 'src' and schema_name = ? and comment is not null "
+        "union all select view_name, comment from duckdb_views() "
+        "where database_name = 'src' and schema_name = ? and comment is not null",
+        [schema, schema],
+    ).fetchall()
+    for name, comment in comments:
+        con.execute(f"comment on table pub.{_ident(schema)}.{_ident(name)} is {_literal(comment)}")
+    col_comments = con.execute(
+        "select table_name, column_name, comment from duckdb_columns() "
+        "where database_name = 'src' and schema_name = ? and comment is not null",
+        [schema],
+    ).fetchall()
+    for name, column, comment in col_comments:
+        con.execute(
+            f"comment on column pub.{_ident(schema)}.{_ident(name)}.{_ident(column)} "
+            f"is {_literal(comment)}"
+        )
+    return counts
+
+
+def _export_parquet(
+    con: duckdb.DuckDBPyConnection, schema: str, tables: list[str], folder: Path
+) -> None:
+    folder.mkdir(parents=True)
+    for name in tables:
+        target = folder / f"{name}.parquet"
+        con.execute(
+            f"copy pub.{_ident(schema)}.{_ident(name)} to {_literal(str(target))} "
+            "(format parquet, compression zstd)"
+        )
+
+
+def _storage_version(path: Path) -> str:
+    con = duckdb.connect()
+    try:
+        con.execute(f"attach {_literal(str(path))} as chk (read_only)")
+        tags = con.execute(
+            "select tags from duckdb_databases() where database_name = 'chk'"
+        ).fetchone()[0]
+        con.execute("detach chk")
+    finally:
+        con.close()
+    return str(tags.get("storage_version", ""))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_parquet(target_dir: Path, built: Path, stamp: str) -> Path:
+    """Point target_dir/parquet at the freshly built folder in one rename; prune old ones."""
+    version = target_dir / f"{PARQUET_LINK}-{stamp}"
+    os.replace(built, version)
+    link = target_dir / PARQUET_LINK
+    if link.exists() and not link.is_symlink():  # a plain folder from an older layout
+        os.replace(link, target_dir / f"{PARQUET_LINK}-{stamp}-legacy")
+    tmp_link = target_dir / f".{PARQUET_LINK}.{stamp}.link"
+    tmp_link.symlink_to(version.name)
+    os.replace(tmp_link, link)
+    versions = sorted(p for p in target_dir.glob(f"{PARQUET_LINK}-*") if p.is_dir())
+    for old in versions[:-KEEP_PARQUET_VERSIONS]:
+        if old != version:
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def publish(
+    source: Path | None = None, target_dir: Path | None = None, schema: str = PUBLISHED_SCHEMA
+) -> PublishResult:
+    """Copy schema `schema` of the working warehouse into a new published file and Parquet."""
+    source = source or warehouse_path()
+    target_dir = target_dir or published_dir()
+    target_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
+    tmp_db = target_dir / f".{DB_NAME}.{stamp}.tmp"
+    tmp_parquet = target_dir / f".{PARQUET_LINK}.{stamp}.tmp"
+    con = duckdb.connect()
+    try:
+        with writer_lock(source):
+            con.execute(f"attach {_literal(str(source))} as src (read_only)")
+            con.execute(
+                f"attach {_literal(str(tmp_db))} as pub "
+                f"(storage_version {_literal(STORAGE_VERSION)})"
+            )
+            counts = _copy_schema(con, schema)
+            con.execute("detach src")
+        if not counts:
+            raise RuntimeError(f"nothing to publish: schema {schema!r} of {source} has no tables")
+        _export_parquet(con, schema, sorted(counts), tmp_parquet)
+        con.execute("detach pub")
+    except BaseException:
+        con.close()
+        tmp_db.unlink(missing_ok=True)
+        shutil.rmtree(tmp_parquet, ignore_errors=True)
+        raise
+    con.close()
+    if Path(str(tmp_db) + ".wal").exists():
+        raise RuntimeError(f"{tmp_db} left a WAL behind; not publishing a partial file")
+    version = _storage_version(tmp_db)
+    _fsync(tmp_db)
+    database = target_dir / DB_NAME
+    os.replace(tmp_db, database)
+    parquet_dir = _swap_parquet(target_dir, tmp_parquet, stamp)
+    return PublishResult(
+        database=database, parquet_dir=parquet_dir, storage_version=version, tables=counts
+    )

@@ -1,0 +1,329 @@
+"""Great Expectations checks: measured in DuckDB, judged by GX, surfaced as Dagster checks.
+
+The bad rows below are written by hand and every expected count is counted by hand from them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+
+import dagster as dg
+import duckdb
+import pytest
+
+from revops.checks.rules import ERROR, WARN, Rule, Suite
+from revops.contract import get_table
+from revops.ingest import ensure_meta_tables
+from revops.warehouse import ensure_raw_tables
+
+LOADED_AT = datetime(2026, 1, 10, 6, 0)
+# raw_marketing.meta_ads_insights: key (date_start, campaign_id); account_currency in USD/EUR/GBP
+ROWS = [
+    # date_start, campaign_id, spend, currency, impressions
+    ("2026-01-01", "c1", 10, "USD", 100),  # fine
+    ("2026-01-01", "c2", -4, "EUR", 100),  # negative spend            (warn)
+    ("2026-01-02", None, 5, "USD", 100),  # null key                   (error)
+    ("2026-01-02", "c3", 1, "JPY", 100),  # currency not allowed       (error)
+    ("2026-01-02", "c4", 2, "usd", 100),  # lower case: not allowed    (error)
+    ("2026-03-01", "c5", 1, "GBP", 100),  # 50 days after its load     (warn)
+    ("2026-01-01", "c1", 10, "USD", 100),  # same key twice in a file  (warn)
+]
+
+
+def make_raw_table(db: Path, logged_rows: int = len(ROWS)) -> None:
+    table = get_table("marketing", "meta_ads_insights")
+    con = duckdb.connect(str(db))
+    ensure_raw_tables(con, [table])
+    ensure_meta_tables(con)
+    for i, (day, campaign, spend, currency, impressions) in enumerate(ROWS, start=1):
+        con.execute(
+            "insert into raw_marketing.meta_ads_insights "
+            "(date_start, campaign_id, spend, account_currency, impressions, clicks, "
+            "_source_file, _source_row, _loaded_at) values (?, ?, ?, ?, ?, 1, 'f1.csv', ?, ?)",
+            [day, campaign, spend, currency, impressions, i, LOADED_AT],
+        )
+    con.execute(
+        "insert into raw_meta.load_log values "
+        "('f1.csv', 'x', 'raw_marketing.meta_ads_insights', ?, ?, 0, 'loaded', null, ?)",
+        [logged_rows, logged_rows, LOADED_AT],
+    )
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def raw_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dg.AssetCheckResult]:
+    from revops.assets.checks import BLOCKING_CHECK, WARNING_CHECK, check_results
+    from revops.checks.suites import raw_suite
+
+    root = tmp_path_factory.mktemp("gx")
+    db = root / "wh.duckdb"
+    make_raw_table(db)
+    suite = raw_suite(get_table("marketing", "meta_ads_insights"))
+    key = dg.AssetKey(["raw_marketing", "meta_ads_insights"])
+    selected = {dg.AssetCheckKey(key, BLOCKING_CHECK), dg.AssetCheckKey(key, WARNING_CHECK)}
+    results = list(check_results([suite], selected, db, root / "docs", run_name="test"))
+    return {r.check_name: r for r in results} | {"_docs": root / "docs"}
+
+
+def test_blocking_rules_fail_with_hand_counted_unexpected_rows(raw_results) -> None:
+    result = raw_results["gx_blocking"]
+    assert result.passed is False
+    assert result.severity == dg.AssetCheckSeverity.ERROR
+    md = result.metadata
+    # not_null(campaign_id): 1 row; allowed(account_currency): JPY + usd = 2 rows
+    assert md["expectations_failed"].value == 2
+    assert md["unexpected_count"].value == 3
+    assert md["expectations_errored"].value == 0
+    # columns_present, not_null x3 (date_start, campaign_id, account_currency),
+    # allowed(account_currency), load_log_reconciles
+    assert md["expectations_evaluated"].value == 6
+    failed = md["failed_rules"].value
+    assert "`not_null(campaign_id)`" in failed and "`allowed(account_currency)`" in failed
+    assert "not_null(date_start)" not in failed
+
+
+def test_warnings_are_recorded_with_warn_severity(raw_results) -> None:
+    result = raw_results["gx_warnings"]
+    assert result.passed is False
+    assert result.severity == dg.AssetCheckSeverity.WARN
+    md = result.metadata
+    # negative spend 1, date 50 days after load 1, duplicated (date_start, campaign_id) 1
+    assert md["expectations_failed"].value == 3
+    assert md["unexpected_count"].value == 3
+    failed = md["failed_rules"].value
+    for name in ("non_negative(spend)", "not_future(date_start)", "unique_key_per_file"):
+        assert f"`{name}`" in failed
+    # non_negative of impressions and clicks, and the single load compares to nothing: pass
+    assert "impressions" not in failed and "row_count_vs_previous_load" not in failed
+
+
+def test_data_docs_are_built(raw_results) -> None:
+    docs: Path = raw_results["_docs"]
+    assert (docs / "index.html").is_file()
+    assert str(docs) in raw_results["gx_blocking"].metadata["gx_data_docs"].value
+    assert any((docs / "validations").rglob("*.html"))
+
+
+def test_clean_table_passes(tmp_path: Path) -> None:
+    """The same rules on the rows that break nothing: the checks can pass as well as fail."""
+    from revops.checks.gx_run import validate
+    from revops.checks.metrics import measure
+    from revops.checks.suites import raw_suite
+
+    db = tmp_path / "wh.duckdb"
+    ok_row = ROWS[0]
+    table = get_table("marketing", "meta_ads_insights")
+    con = duckdb.connect(str(db))
+    ensure_raw_tables(con, [table])
+    ensure_meta_tables(con)
+    con.execute(
+        "insert into raw_marketing.meta_ads_insights (date_start, campaign_id, spend, "
+        "account_currency, _source_file, _loaded_at) values (?, ?, ?, ?, 'f1.csv', ?)",
+        [*ok_row[:4], LOADED_AT],
+    )
+    con.execute(
+        "insert into raw_meta.load_log values ('f1.csv', 'x', "
+        "'raw_marketing.meta_ads_insights', 1, 1, 0, 'loaded', null, ?)",
+        [LOADED_AT],
+    )
+    (outcome,) = validate([measure(con, raw_suite(table))])
+    con.close()
+    assert [o.rule.name for o in outcome.outcomes if not o.success] == []
+
+
+def test_load_log_mismatch_is_blocking(tmp_path: Path) -> None:
+    from revops.checks.gx_run import validate
+    from revops.checks.metrics import measure
+    from revops.checks.suites import raw_suite
+
+    db = tmp_path / "wh.duckdb"
+    make_raw_table(db, logged_rows=5)  # the table holds 7 rows, the log says 5
+    con = duckdb.connect(str(db), read_only=True)
+    (outcome,) = validate([measure(con, raw_suite(get_table("marketing", "meta_ads_insights")))])
+    con.close()
+    rec = next(o for o in outcome.outcomes if o.rule.name == "load_log_reconciles")
+    assert rec.success is False and rec.observed == 2 and rec.rule.severity == ERROR
+
+
+def test_an_erroring_expectation_is_a_failure(tmp_path: Path) -> None:
+    """A rule whose SQL cannot run, and an expectation GX cannot evaluate, both fail."""
+    from revops.checks.gx_run import validate
+    from revops.checks.metrics import Measurement, measure
+
+    con = duckdb.connect()
+    con.execute("create table t as select 1 as a")
+    broken = Rule("broken", "count(*) filter (where t.no_such_column > 0)", "errors", WARN)
+    fine = Rule("fine", "count(*) filter (where t.a < 0)", "passes")
+    suite = Suite("main.t", "t", ("t",), (broken, fine))
+    measured = measure(con, suite)
+    assert "broken" in measured.errors and measured.values == {"fine": 0.0}
+    # a metric GX never receives: GX itself raises (column missing from the batch)
+    unmeasured = Measurement(Suite("main.u", "t", ("u",), (fine,)))
+    out_sql, out_gx = validate([measured, unmeasured])
+    by_name = {o.rule.name: o for o in out_sql.outcomes}
+    assert by_name["broken"].success is False and "no_such_column" in by_name["broken"].error
+    assert by_name["fine"].success is True
+    (gx_error,) = out_gx.outcomes
+    assert gx_error.success is False and gx_error.error
+    assert out_sql.passed(ERROR) is True and out_sql.passed(WARN) is False
+
+
+def test_judge_treats_raised_exception_as_failure_even_if_success_is_set() -> None:
+    from revops.checks.gx_run import judge
+
+    rule = Rule("r", "0", "d")
+    raised = SimpleNamespace(
+        success=True,
+        result={},
+        exception_info={"m": {"raised_exception": True, "exception_message": "boom"}},
+    )
+    clean = SimpleNamespace(
+        success=True, result={"observed_value": 0}, exception_info={"raised_exception": False}
+    )
+    assert judge(raised, rule).success is False and judge(raised, rule).error == "boom"
+    assert judge(clean, rule).success is True
+
+
+def test_every_raw_table_has_a_suite_with_key_checks() -> None:
+    from revops.checks.suites import raw_suites
+    from revops.contract import all_tables
+
+    suites = {s.name: s for s in raw_suites()}
+    for table in all_tables():
+        names = {r.name for r in suites[table.qualified_name].rules}
+        assert {f"not_null({k})" for k in table.key} <= names
+        assert {"columns_present", "unique_key_per_file", "load_log_reconciles"} <= names
+    opp = {r.name: r for r in suites["raw_crm.opportunity"].rules}
+    assert opp["allowed(currency_iso_code)"].severity == ERROR
+    assert opp["vocabulary(stage_name)"].severity == WARN
+    assert opp["non_negative(amount)"].severity == WARN
+    # credits are negative by contract: no non-negative rule on invoice line amounts
+    lines = {r.name for r in suites["raw_billing.invoice_line_items"].rules}
+    assert "non_negative(amount)" not in lines
+
+
+def test_mart_invariants_catch_a_broken_bridge() -> None:
+    from revops.checks.metrics import measure
+    from revops.checks.suites import mart_suite
+
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute(
+        "create table marts.fct_mrr_movements as select * from (values "
+        # start, new, react, exp, contr, churn, end, change
+        "(100.0, 0.0, 0.0, 10.0, 0.0, 0.0, 110.0, 10.0),"  # balanced
+        "(100.0, 0.0, 0.0, 0.0, 5.0, 0.0, 90.0, -10.0),"  # 100 - 5 != 90: bridge breaks
+        "(0.0, -50.0, 0.0, 0.0, 0.0, 0.0, -50.0, -50.0)"  # balanced but negative new
+        ") as v(starting_mrr, new_mrr, reactivation_mrr, expansion_mrr, contraction_mrr, "
+        "churn_mrr, ending_mrr, mrr_change)"
+    )
+    values = measure(con, mart_suite("fct_mrr_movements")).values
+    assert values["mrr_bridge"] == 1
+    assert values["mrr_change"] == 0
+    assert values["between(new_mrr)"] == 1
+    assert values["between(churn_mrr)"] == 0
+
+
+def test_loading_definitions_does_not_import_great_expectations() -> None:
+    code = (
+        "import sys\n"
+        "import revops.definitions, revops.assets.checks, revops.assets.publish\n"
+        "import revops.checks.gx_run, revops.publish\n"
+        "from revops.assets.checks import gx_asset_checks\n"
+        "assert gx_asset_checks\n"
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'great_expectations')\n"
+        "print(len(loaded))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    )
+    assert out.stdout.strip() == "0", out.stdout + out.stderr
+
+
+def test_check_specs_are_blocking_only_for_errors() -> None:
+    from revops.assets.checks import gx_asset_checks
+
+    specs = [s for c in gx_asset_checks for s in c.check_specs]
+    opp = dg.AssetKey(["raw_crm", "opportunity"])
+    by_name = {s.name: s for s in specs if s.asset_key == opp}
+    assert by_name["gx_blocking"].blocking is True
+    assert by_name["gx_warnings"].blocking is False
+
+
+def test_suites_match_the_reviewed_snapshot() -> None:
+    """gx/suites.json lists every rule; regenerate with REVOPS_UPDATE_SNAPSHOTS=1 and review."""
+    import json
+    import os
+
+    from revops.checks.suites import suites_snapshot
+    from revops.config import PROJECT_DIR
+
+    path = PROJECT_DIR / "gx" / "suites.json"
+    current = json.loads(json.dumps(suites_snapshot()))
+    if os.environ.get("REVOPS_UPDATE_SNAPSHOTS"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps(current, indent=2, sort_keys=True) + "\n")
+    assert current == json.loads(path.read_text())
+
+
+def test_checks_and_publish_fit_the_project_graph() -> None:
+    """Every check guards an asset of the project; publication waits for every mart."""
+    from revops.assets.checks import gx_asset_checks
+    from revops.assets.dbt import dbt_resource, revops_dbt_assets
+    from revops.assets.ingestion import ingestion_assets
+    from revops.assets.publish import publish_assets
+
+    defs = dg.Definitions(
+        assets=[*ingestion_assets, revops_dbt_assets, *publish_assets],
+        asset_checks=gx_asset_checks,
+        resources={"dbt": dbt_resource()},
+    )
+    dg.Definitions.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    assets = graph.get_all_asset_keys()
+    for check in gx_asset_checks:
+        for spec in check.check_specs:
+            assert spec.asset_key in assets, spec.asset_key
+    marts = {k for k in assets if k.path[0] == "marts"}
+    published = graph.get(dg.AssetKey("published_warehouse"))
+    assert marts and set(published.parent_keys) == marts
+    assert published.group_name == "publish"
+
+
+def test_row_count_against_previous_load_and_epoch_dates(tmp_path: Path) -> None:
+    """Two loads of raw_billing.charges: 10 rows, then 4 (ratio 0.4, below 0.5: warns); one
+    epoch `created` 3 days after its load (future beyond the 1-day tolerance)."""
+    from revops.checks.metrics import measure
+    from revops.checks.suites import raw_suite
+
+    table = get_table("billing", "charges")
+    con = duckdb.connect(str(tmp_path / "wh.duckdb"))
+    ensure_raw_tables(con, [table])
+    ensure_meta_tables(con)
+    first, second = datetime(2026, 1, 1), datetime(2026, 1, 2)
+    epoch_second = 1767312000  # 2026-01-02 00:00:00 UTC
+    for load, n in ((first, 10), (second, 4)):
+        con.execute(
+            "insert into raw_billing.charges (id, amount, currency, created, _source_file, "
+            "_loaded_at) select 'ch_' || range, 100, 'usd', ?, ?, ? from range(?)",
+            [epoch_second - 86400, f"{load:%d}.csv", load, n],
+        )
+        con.execute(
+            "insert into raw_meta.load_log values (?, 'x', 'raw_billing.charges', ?, ?, 0, "
+            "'loaded', null, ?)",
+            [f"{load:%d}.csv", n, n, load],
+        )
+    con.execute(
+        "update raw_billing.charges set created = ? where id = 'ch_0' and _loaded_at = ?",
+        [epoch_second + 3 * 86400, second],
+    )
+    values = measure(con, raw_suite(table)).values
+    con.close()
+    assert values["row_count_vs_previous_load"] == pytest.approx(0.4)
+    assert values["not_future(created)"] == 1
+    assert values["load_log_reconciles"] == 0
+    assert values["unique_key_per_file"] == 0  # ch_0..ch_3 repeat, but in another file
