@@ -67,9 +67,12 @@ def _duck_error(exc: Exception) -> str:
     for line in str(exc).splitlines():
         if line.strip().lower().startswith(("possible", "* ")):
             break
-        if line.strip():
-            lines.append(line.strip())
-    return "; ".join(lines)[:500]
+        line = line.strip()
+        if line:
+            # a quoted source line can be megabytes long: keep both ends of a long line, so
+            # the messages around it (which line, what problem) survive
+            lines.append(line if len(line) <= 300 else f"{line[:150]} ... {line[-150:]}")
+    return "; ".join(lines)[:1200]
 
 
 def _check_header(table: Table, present: set[str], kind: str) -> list[str]:
@@ -86,11 +89,17 @@ def _check_header(table: Table, present: set[str], kind: str) -> list[str]:
 def _csv_header(lf: LandingFile) -> list[str]:
     if lf.path.stat().st_size == 0:
         raise RejectedFile("unreadable CSV: the file is empty")
+    # Only the header line is decoded here: a bad byte further down is DuckDB's to report,
+    # with its line number.
+    with lf.path.open("rb") as fh:
+        first_line = fh.readline()
     try:
-        with lf.path.open(newline="", encoding="utf-8-sig") as fh:
-            header = next(csv.reader(fh), [])
+        text = first_line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RejectedFile(f"unreadable CSV: the header is not UTF-8 ({exc.reason})") from None
+        raise RejectedFile(
+            f"unreadable CSV: line 1 (the header) is not UTF-8 ({exc.reason})"
+        ) from None
+    header = next(csv.reader([text]), [])
     header = [h.strip().lower() for h in header]
     if not any(header):
         raise RejectedFile("unreadable CSV: no header row")

@@ -1,0 +1,402 @@
+"""The bad-input corpus (tests/bad_input/, described case by case in its README.md).
+
+All files of the corpus are one landing day, loaded together. Each case ends one of three ways:
+the whole file is rejected with a message naming the file, the line and the problem; some rows
+are quarantined with their row, column and reason; or the file loads and a downstream check
+(staging dedup, warn-level dbt tests) catches the problem. For every file the rows it holds,
+counted here with Python's csv/json modules, equal rows loaded + rows quarantined.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from revops.ingest import load_landing
+from revops.ingest.report import LoadReport
+
+from helpers import PROJECT_DIR, build_bad_landing, count_data_rows, data_line_count
+
+RUN_AT = datetime(2026, 1, 15, 6, 0, 0)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    file: str  # relative to the landing folder
+    outcome: str  # rejected | quarantined | loaded
+    says: tuple[str, ...] = ()  # must appear in the rejection error
+    quarantined: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+
+
+OPP = "crm/opportunity/2026-01-15__"
+ACC = "crm/account/2026-01-15__"
+ADS = "marketing/google_ads_campaign_stats/2026-01-15__"
+
+CASES = [
+    Case("good_opportunities", OPP + "good.csv", "loaded"),
+    Case("good_accounts", ACC + "good.csv", "loaded"),
+    Case("good_ad_stats", ADS + "good.csv", "loaded"),
+    Case("header_only", OPP + "header_only.csv", "loaded"),
+    Case(
+        "truncated_csv",
+        OPP + "truncated.csv",
+        "rejected",
+        says=("Line: 3", "unterminated quote"),
+    ),
+    Case(
+        "truncated_jsonl",
+        "billing/customers/2026-01-15__truncated.jsonl",
+        "rejected",
+        says=("Malformed JSON", "line", "unexpected end of data"),
+    ),
+    Case("wrong_delimiter", ACC + "wrong_delimiter.csv", "rejected", says=("';'", "expected ','")),
+    Case("latin1_encoding", ACC + "latin1.csv", "rejected", says=("Line: 2", "utf-8")),
+    Case(
+        "missing_required_column",
+        OPP + "missing_required_column.csv",
+        "rejected",
+        says=("stage_name", "missing from the CSV header"),
+    ),
+    Case("extra_column", ACC + "extra_column.csv", "loaded"),
+    Case(
+        "wrong_types",
+        OPP + "wrong_types.csv",
+        "quarantined",
+        quarantined=frozenset({(1, "amount"), (2, "is_won")}),
+    ),
+    Case("duplicate_keys", OPP + "duplicate_keys.csv", "loaded"),
+    Case("unknown_stage", OPP + "unknown_stage.csv", "loaded"),
+    Case(
+        "unknown_currency",
+        OPP + "unknown_currency.csv",
+        "quarantined",
+        quarantined=frozenset({(1, "currency_iso_code"), (2, "currency_iso_code")}),
+    ),
+    Case(
+        "unknown_currency_ads",
+        ADS + "unknown_currency.csv",
+        "quarantined",
+        quarantined=frozenset({(1, "currency_code")}),
+    ),
+    Case(
+        "invalid_dates",
+        OPP + "invalid_dates.csv",
+        "quarantined",
+        quarantined=frozenset(
+            {(1, "close_date"), (2, "close_date"), (3, "close_date"), (4, "created_date")}
+        ),
+    ),
+    Case("future_dates", OPP + "future_dates.csv", "loaded"),
+    Case("negative_amounts", OPP + "negative_amounts.csv", "loaded"),
+    Case("negative_amounts_ads", ADS + "negative_amounts.csv", "loaded"),
+    Case("empty_file", OPP + "empty.csv", "rejected", says=("the file is empty",)),
+    Case(
+        "huge_field",
+        ACC + "huge_field.csv",
+        "rejected",
+        says=("Line: 2", "maximum line size"),
+    ),
+]
+
+
+def _params() -> list:
+    return [pytest.param(c, id=c.name) for c in CASES]
+
+
+@dataclass(frozen=True)
+class BadLoad:
+    landing: Path
+    warehouse: Path
+    report: LoadReport
+
+
+@pytest.fixture(scope="module")
+def bad_load(tmp_path_factory: pytest.TempPathFactory) -> BadLoad:
+    root = tmp_path_factory.mktemp("bad_input")
+    landing = build_bad_landing(root / "landing")
+    warehouse = root / "bad.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        report = load_landing(con, landing, loaded_at=RUN_AT)
+    return BadLoad(landing, warehouse, report)
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> int:
+    return con.execute(sql, params).fetchone()[0]
+
+
+def test_the_corpus_is_what_the_cases_describe(bad_load: BadLoad) -> None:
+    """Every file of the corpus has a case and every case a file (no silent extra)."""
+    on_disk = {p.relative_to(bad_load.landing).as_posix() for p in bad_load.landing.rglob("*.*")}
+    assert on_disk == {c.file for c in CASES}
+    readme = (PROJECT_DIR / "tests" / "bad_input" / "README.md").read_text()
+    missing = [c.name for c in CASES if f"`{c.name}`" not in readme]
+    assert not missing, f"cases not described in tests/bad_input/README.md: {missing}"
+
+
+@pytest.mark.parametrize("case", _params())
+def test_case_outcome_and_row_accounting(bad_load: BadLoad, case: Case) -> None:
+    path = bad_load.landing / case.file
+    label = f"landing/{case.file}"
+    results = [f for f in bad_load.report.files if f.file == case.file]
+    assert len(results) == 1, f"{case.file}: {results}"
+    result = results[0]
+    table = result.table
+    with duckdb.connect(str(bad_load.warehouse), read_only=True) as con:
+        loaded = _one(con, f"select count(*) from {table} where _source_file = ?", [case.file])
+        quarantine = set(
+            con.execute(
+                "select source_row, column_name from raw_meta.quarantine where source_file = ?",
+                [case.file],
+            ).fetchall()
+        )
+        log = con.execute(
+            "select status, rows_in, rows_loaded, rows_quarantined, error "
+            "from raw_meta.load_log where file = ?",
+            [case.file],
+        ).fetchall()
+    quarantined_rows = {row for row, _ in quarantine}
+    assert len(log) == 1, log
+
+    if case.outcome == "rejected":
+        assert result.status == "rejected"
+        assert log[0][0] == "rejected"
+        # nothing of a refused file reaches raw or the quarantine
+        assert (loaded, quarantine) == (0, set())
+        error = result.error or ""
+        assert error.startswith(f"{label}: "), error[:300]
+        for needle in case.says:
+            assert needle.lower() in error.lower(), f"{needle!r} not in {error[:600]!r}"
+        assert log[0][4] == error
+        return
+
+    # loaded or partly quarantined: every row of the file is accounted for
+    rows_in = count_data_rows(path)
+    assert rows_in == loaded + len(quarantined_rows), (rows_in, loaded, quarantined_rows)
+    assert log[0][:4] == ("loaded", rows_in, loaded, len(quarantined_rows))
+    assert quarantine == case.quarantined
+    for row, column in case.quarantined:
+        assert any(
+            m.startswith(f"{label} row {row}, column {column}: ") for m in result.messages
+        ), f"no message for row {row}, column {column}: {result.messages}"
+
+
+def test_rejected_files_had_rows_that_were_refused_not_lost(bad_load: BadLoad) -> None:
+    """A rejected file's lines are not in raw: they are refused as a whole and logged, so the
+    sender can fix and re-send; its line count is what the load_log row stands for."""
+    rejected = {c.file for c in CASES if c.outcome == "rejected"}
+    assert {f.file for f in bad_load.report.rejected} == rejected
+    lines = {f: data_line_count(bad_load.landing / f) for f in rejected}
+    # the empty file has no lines; every other refused file held data
+    assert lines.pop(OPP + "empty.csv") == 0
+    assert all(n > 0 for n in lines.values()), lines
+
+
+def test_good_files_of_the_same_day_load_with_their_values(bad_load: BadLoad) -> None:
+    with duckdb.connect(str(bad_load.warehouse), read_only=True) as con:
+        opps = con.execute(
+            "select id, stage_name, amount, currency_iso_code, close_date, is_won "
+            "from raw_crm.opportunity where _source_file = ? order by id",
+            [OPP + "good.csv"],
+        ).fetchall()
+        accounts = con.execute(
+            "select id, number_of_employees from raw_crm.account "
+            "where _source_file in (?, ?) order by id",
+            [ACC + "good.csv", ACC + "extra_column.csv"],
+        ).fetchall()
+        ads = con.execute(
+            "select campaign_id, cost_micros from raw_marketing.google_ads_campaign_stats "
+            "where _source_file = ? order by campaign_id",
+            [ADS + "good.csv"],
+        ).fetchall()
+    assert opps == [
+        ("006GOOD1", "Prospecting", Decimal("1200.5000"), "USD", date(2026, 3, 31), False),
+        ("006GOOD2", "Closed Won", Decimal("800.0000"), "EUR", date(2026, 1, 12), True),
+        ("006GOOD3", "Qualification", None, "GBP", None, False),
+    ]
+    assert accounts == [("001EXTRA1", 75), ("001GOOD1", 120), ("001GOOD2", 5400)]
+    assert ads == [("cmp-1", 12_500_000), ("cmp-2", 30_000_000)]
+    extra = [m for m in bad_load.report.messages if "extra column(s) ignored: legacy_score" in m]
+    assert extra and extra[0].startswith(f"landing/{ACC}extra_column.csv: ")
+
+
+def test_type_valid_oddities_load_unchanged(bad_load: BadLoad) -> None:
+    """Duplicates, unknown stages, future dates and negative amounts are not ingestion errors."""
+    with duckdb.connect(str(bad_load.warehouse), read_only=True) as con:
+        got = con.execute(
+            "select id, stage_name, amount, close_date, created_date from raw_crm.opportunity "
+            "where _source_file in (?, ?, ?, ?, ?) order by id, _source_row",
+            [
+                OPP + "duplicate_keys.csv",
+                OPP + "unknown_stage.csv",
+                OPP + "future_dates.csv",
+                OPP + "negative_amounts.csv",
+                OPP + "wrong_types.csv",
+            ],
+        ).fetchall()
+    d = date
+    assert got == [
+        ("006DUP1", "Prospecting", Decimal("100.0000"), d(2026, 5, 31), datetime(2026, 1, 6)),
+        ("006DUP1", "Qualification", Decimal("150.0000"), d(2026, 5, 31), datetime(2026, 1, 6)),
+        ("006DUP1", "Qualification", Decimal("150.0000"), d(2026, 5, 31), datetime(2026, 1, 6)),
+        ("006FUT1", "Prospecting", Decimal("100.0000"), d(2099, 12, 31), datetime(2026, 1, 9)),
+        ("006FUT2", "Prospecting", Decimal("100.0000"), d(2026, 6, 30), datetime(2099, 1, 1)),
+        ("006NEG1", "Prospecting", Decimal("-500.0000"), d(2026, 6, 30), datetime(2026, 1, 9)),
+        ("006NEG2", "Closed Won", Decimal("-0.0100"), d(2026, 1, 14), datetime(2026, 1, 9)),
+        ("006STAGE1", "Closed-Won ", Decimal("900.0000"), d(2026, 1, 13), datetime(2026, 1, 7)),
+        ("006STAGE2", "Discovery", Decimal("300.0000"), d(2026, 6, 30), datetime(2026, 1, 7)),
+        # scientific notation is a number: 1.5e3 loads as 1500
+        ("006TYPE3", "Prospecting", Decimal("1500.0000"), d(2026, 2, 28), datetime(2026, 1, 4)),
+    ]
+
+
+def test_ingestion_step_fails_naming_every_rejected_file_but_loads_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the Dagster ingestion assets: a system with a rejected file fails its step, the
+    failure lists each rejected file with its reason, and the good files are loaded anyway."""
+    import dagster as dg
+
+    from revops.assets.ingestion import ingestion_assets
+
+    landing = build_bad_landing(tmp_path / "landing")
+    warehouse = tmp_path / "w" / "revops.duckdb"
+    monkeypatch.setenv("REVOPS_LANDING", str(landing))
+    monkeypatch.setenv("REVOPS_WAREHOUSE", str(warehouse))
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize(ingestion_assets, instance=instance, raise_on_error=False)
+    failures = {
+        e.step_key: e.event_specific_data.error
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.STEP_FAILURE
+    }
+    assert set(failures) == {"ingest_crm", "ingest_billing"}
+    for case in CASES:
+        if case.outcome != "rejected":
+            continue
+        step = f"ingest_{case.file.split('/')[0]}"
+        error = failures[step]
+        text = (error.message if error else "") + str(getattr(error, "cause", ""))
+        assert f"landing/{case.file}" in text, f"{case.file} not named by {step}"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        good = con.execute(
+            "select count(*) from raw_crm.opportunity where _source_file = ?", [OPP + "good.csv"]
+        ).fetchone()[0]
+        ads = con.execute("select count(*) from raw_marketing.google_ads_campaign_stats").fetchone()
+    assert good == 3
+    assert ads[0] == 2 + 1 + 1  # good 2, unknown currency 1 of 2, negative 1
+
+
+# --- downstream: what staging and the warn-level dbt tests make of the loaded oddities --------
+
+
+@dataclass(frozen=True)
+class DbtOutcome:
+    results: dict[str, tuple[str, int]]  # unique_id -> (status, failures)
+    warehouse: Path
+
+
+@pytest.fixture(scope="module")
+def downstream(bad_load: BadLoad, tmp_path_factory: pytest.TempPathFactory) -> DbtOutcome:
+    """`dbt build` of the staging layer and int_as_of_date on the bad-input warehouse (its own
+    copy, target and log paths, so that nothing shared is touched)."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("bad_dbt")
+    warehouse = root / "bad.duckdb"
+    shutil.copy(bad_load.warehouse, warehouse)
+    env = dict(os.environ)
+    env.update(
+        REVOPS_WAREHOUSE=str(warehouse),
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        DO_NOT_TRACK="1",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    target = root / "target"
+    dbt = Path(sys.executable).with_name("dbt")
+    proc = subprocess.run(
+        [
+            str(dbt),
+            "build",
+            "--select",
+            "staging",
+            "int_as_of_date",
+            "resource_type:seed",
+            "--exclude",
+            "resource_type:unit_test",
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(root / "logs"),
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    run_results = target / "run_results.json"
+    assert run_results.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    data = json.loads(run_results.read_text())
+    results = {r["unique_id"]: (r["status"], r.get("failures") or 0) for r in data["results"]}
+    return DbtOutcome(results, warehouse)
+
+
+def _result(outcome: DbtOutcome, *parts: str) -> tuple[str, int]:
+    hits = [v for k, v in outcome.results.items() if all(p in k for p in parts)]
+    assert len(hits) == 1, f"{parts}: {[k for k in outcome.results if parts[0] in k]}"
+    return hits[0]
+
+
+@pytest.mark.slow
+def test_duplicates_are_deduplicated_in_staging(downstream: DbtOutcome) -> None:
+    assert _result(downstream, "test.", "unique_stg_crm__opportunities_opportunity_id") == (
+        "pass",
+        0,
+    )
+    with duckdb.connect(str(downstream.warehouse), read_only=True) as con:
+        got = con.execute(
+            "select opportunity_id, stage_name, amount from staging.stg_crm__opportunities "
+            "where opportunity_id = '006DUP1'"
+        ).fetchall()
+    # the latest system_modstamp wins (2026-01-08 over 2026-01-06), once
+    assert got == [("006DUP1", "Qualification", Decimal("150.0000"))]
+
+
+@pytest.mark.slow
+def test_unknown_stages_and_negative_amounts_raise_warnings(downstream: DbtOutcome) -> None:
+    # two unknown stage values: 'Closed-Won ' (trailing blank) and 'Discovery'
+    stage = _result(downstream, "accepted_values_stg_crm__opportunities_stage_name")
+    assert stage == ("warn", 2)
+    # accepted_values counts distinct failing values: the expression `amount >= 0` has one
+    # (false), reached by two rows, -500 and -0.01 (the NULL amount of 006GOOD3 is not negative)
+    assert _result(downstream, "stg_crm__opportunities_amount_not_negative") == ("warn", 1)
+    with duckdb.connect(str(downstream.warehouse), read_only=True) as con:
+        negative = con.execute(
+            "select opportunity_id from staging.stg_crm__opportunities where amount < 0 order by 1"
+        ).fetchall()
+    assert negative == [("006NEG1",), ("006NEG2",)]
+    # one negative ad cost (-4 USD); the other platforms' raw tables are empty
+    spend = [
+        v
+        for k, v in downstream.results.items()
+        if k.startswith("test.") and "accepted_range" in k and "spend" in k
+    ]
+    assert ("warn", 1) in spend, spend
+
+
+@pytest.mark.slow
+def test_a_future_date_does_not_move_the_default_as_of_date(downstream: DbtOutcome) -> None:
+    with duckdb.connect(str(downstream.warehouse), read_only=True) as con:
+        as_of = con.execute("select as_of_date from intermediate.int_as_of_date").fetchone()[0]
+    # the corpus is the export of 2026-01-15, loaded that day: "today" cannot be after it
+    assert as_of <= RUN_AT.date()
