@@ -1,10 +1,13 @@
 {#- "Today" for every model. The var as_of_date (YYYY-MM-DD) wins; when it is not set, the
     latest date present in the loaded data (int_as_of_date) is used, so re-running a past day
-    with --vars '{as_of_date: ...}' reproduces that day's numbers. No model calls current_date. -#}
+    with --vars '{as_of_date: ...}' reproduces that day's numbers. No model calls current_date.
+    The ref is taken in both cases, so a model's dependencies do not change with the var (the
+    Dagster asset graph is built from a manifest parsed without it). -#}
 {% macro as_of_date() -%}
+    {%- set default_relation = ref('int_as_of_date') -%}
     {%- if var('as_of_date', none) -%}
         cast('{{ var("as_of_date") }}' as date)
     {%- else -%}
-        (select as_of_date from {{ ref('int_as_of_date') }})
+        (select as_of_date from {{ default_relation }})
     {%- endif -%}
 {%- endmacro %}
