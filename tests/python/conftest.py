@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Session fixtures defined once here, so every module shares one reference run.
+from helpers import reference_run, trust_landing  # noqa: F401
+
 E2E_SCALE = float(os.environ.get("REVOPS_TEST_SCALE", "0.02"))
 E2E_SEED = 7
 

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import helpers
 from helpers import (
     ReferenceRun,
     RunPaths,
@@ -26,10 +25,6 @@ from helpers import (
 )
 
 pytestmark = pytest.mark.slow
-
-# session fixtures shared with the idempotency and PII tests
-trust_landing = helpers.trust_landing
-reference_run = helpers.reference_run
 
 
 def _assert_recovered(paths: RunPaths, reference: ReferenceRun) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-import helpers
 from helpers import (
     TRUST_AS_OF,
     ReferenceRun,
@@ -20,10 +19,6 @@ from helpers import (
 )
 
 pytestmark = pytest.mark.slow
-
-# session fixtures shared with the crash and PII tests
-trust_landing = helpers.trust_landing
-reference_run = helpers.reference_run
 
 
 def test_second_run_changes_no_mart_and_adds_no_raw_row(reference_run: ReferenceRun) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,12 +18,7 @@ import duckdb
 import pytest
 import yaml
 
-import helpers
 from helpers import PROJECT_DIR, ReferenceRun
-
-# session fixtures shared with the idempotency and crash tests
-trust_landing = helpers.trust_landing
-reference_run = helpers.reference_run
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE = re.compile(
@@ -179,8 +175,22 @@ SECRETS = {
 }
 
 
+def _candidate_files(root: Path) -> list[Path]:
+    """The repo's files as git sees them (tracked and untracked-not-ignored), else a walk."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=root,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+    except (OSError, subprocess.CalledProcessError):
+        return sorted(root.rglob("*"))
+    return sorted(root / name for name in listed.split("\0") if name)
+
+
 def repo_text_files(root: Path) -> Iterator[Path]:
-    for path in sorted(root.rglob("*")):
+    for path in _candidate_files(root):
         rel = path.relative_to(root).parts
         if any(part in SKIP_DIRS or part.endswith(".egg-info") for part in rel[:-1]):
             continue
