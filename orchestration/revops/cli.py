@@ -1,4 +1,4 @@
-"""Command line: `revops generate`, `revops run`."""
+"""Command line: `revops generate`, `revops run`, `revops bench`."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ def _run(args: argparse.Namespace) -> int:
     return run(scale=args.scale, seed=args.seed, as_of_date=args.as_of_date)
 
 
+def _bench(args: argparse.Namespace) -> int:
+    from revops.bench import DEFAULT_OUT, run_bench
+
+    return run_bench(args.scales, keep=args.keep, out=Path(args.out) if args.out else DEFAULT_OUT)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -50,6 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, default=42)
     run.add_argument("--as-of-date", type=date.fromisoformat, default=None)
     run.set_defaults(func=_run)
+
+    bench = sub.add_parser("bench", help="time every pipeline stage at some demo scales")
+    bench.add_argument("--scales", type=float, nargs="+", default=[0.1, 1.0])
+    bench.add_argument("--keep", action="store_true", help="keep bench/data/scale-*/ afterwards")
+    bench.add_argument("--out", help="markdown report (default: bench/results.md)")
+    bench.set_defaults(func=_bench)
     return parser
 
 
