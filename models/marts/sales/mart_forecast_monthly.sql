@@ -22,15 +22,9 @@ pipeline as (
 
 ),
 
-quotas as (
+rep_quotas as (
 
-    select * from {{ ref('stg_plan__quotas') }}
-
-),
-
-fx_rates as (
-
-    select * from {{ ref('int_fx_rates_monthly') }}
+    select * from {{ ref('int_rep_quotas_monthly') }}
 
 ),
 
@@ -113,12 +107,10 @@ first_day_pipeline as (
 quotas_converted as (
 
     select
-        quotas.month_start_date,
-        quotas.user_id as owner_id,
-        sum({{ to_reporting_currency('quotas.quota_amount', 'fx') }}) as quota_amount
-    from quotas
-    left join fx_rates as fx
-        on {{ fx_rate_join('fx', 'quotas.currency_code', 'quotas.month_start_date') }}
+        month_start_date,
+        rep_id as owner_id,
+        sum(quota_amount_reporting) as quota_amount
+    from rep_quotas
     group by 1, 2
 
 ),
@@ -169,13 +161,9 @@ joined as (
         cast(coalesce(first_day_pipeline.backtest_weighted_pipeline_amount, 0) as decimal(38, 6))
             as backtest_weighted_pipeline_amount,
         cast(quotas_converted.quota_amount as decimal(38, 6)) as quota_amount,
-        -- quota not yet covered by closed-won, floored at 0; NULL without a quota (greatest()
-        -- would otherwise skip the NULL)
         cast(
-            case
-                when quotas_converted.quota_amount is not null
-                    then greatest(quotas_converted.quota_amount - coalesce(closed_won.closed_won_amount, 0), 0)
-            end as decimal(38, 6)
+            {{ quota_remaining('quotas_converted.quota_amount', 'closed_won.closed_won_amount') }}
+            as decimal(38, 6)
         ) as quota_remaining_amount
     from keys
     cross join as_of
