@@ -110,8 +110,8 @@ def test_other_seed_gives_other_data(clean, other_seed):
     a, b = _hashes(clean), _hashes(other_seed)
     assert a.keys() == b.keys()
     differing = [k for k in a if a[k] != b[k]]
-    assert "crm/lead/lead.csv" in differing
-    assert "marketing/web_sessions/web_sessions.parquet" in differing
+    assert "crm/lead/2026-10-31.csv" in differing
+    assert "marketing/web_sessions/2026-10-31.parquet" in differing
 
 
 # ------------------------------------------------------------------ the contract
@@ -178,7 +178,7 @@ def _valid(value: str, kind: str) -> bool:
 def _defect_counts(root: Path) -> dict[str, int]:
     counts = {"dup_keys": 0, "bad_dates": 0, "missing_required": 0, "unknown_stage": 0, "neg": 0}
     for table in all_tables():
-        path = root / table.system / table.name / f"{table.name}.csv"
+        path = root / table.system / table.name / f"{END.isoformat()}.csv"
         if not path.exists():
             continue
         df = _csv(root, table.system, table.name)

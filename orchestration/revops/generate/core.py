@@ -30,6 +30,7 @@ STREAMS: dict[str, int] = {
     "nps": 12,
     "plan": 13,
     "defects": 14,
+    "daily": 15,
 }
 
 
@@ -41,6 +42,7 @@ class Context:
     seed: int
     end_date: date
     defect_rate: float
+    daily_days: int = 0
 
     @property
     def start_date(self) -> date:
@@ -57,8 +59,14 @@ class Context:
         """The last second of end_date: nothing in the history happens after it."""
         return np.datetime64(self.end_date, "s") + np.timedelta64(DAY_S - 1, "s")
 
-    def rng(self, stream: str) -> np.random.Generator:
-        return np.random.default_rng([self.seed, STREAMS[stream]])
+    @property
+    def cutoff_date(self) -> date:
+        """The history file's date: rows landing on or before it share one file per table."""
+        return self.end_date - timedelta(days=self.daily_days)
+
+    def rng(self, stream: str, *sub: int) -> np.random.Generator:
+        """The stream's generator; `sub` numbers give independent sub-streams (one per table)."""
+        return np.random.default_rng([self.seed, STREAMS[stream], *sub])
 
     def n(self, base: float, minimum: int = 1) -> int:
         """A volume that scales linearly, never below minimum."""
@@ -144,8 +152,9 @@ def next_working_day(t: np.ndarray) -> np.ndarray:
 
 def make_ids(prefix: str, n: int, width: int = 15, offset: int = 0) -> np.ndarray:
     """Readable unique ids: prefix + zero-padded counter (CRM style: 3 + 15 = 18 chars)."""
-    numbers = np.arange(offset + 1, offset + n + 1).astype(str)
-    return np.char.add(prefix, np.char.zfill(numbers, width)).astype(object)
+    out = np.empty(n, dtype=object)
+    out[:] = [f"{prefix}{i:0{width}d}" for i in range(offset + 1, offset + n + 1)]
+    return out
 
 
 def weighted_choice(

@@ -36,12 +36,161 @@ FORM_PAGES = {
 }
 
 
+DEVICES = ["desktop", "mobile", "tablet"]
+SESSION_COLUMNS = [
+    "session_id",
+    "anonymous_id",
+    "started_at",
+    "landing_page",
+    "referrer",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "device_type",
+    "country",
+    "pageviews",
+]
+# anonymous_id = prefix + zero-padded number; classes numbered in the order their text sorts
+# (a digit < "o" < "v"), so sorting by (class, number) sorts the ids as text.
+ANON_LEAD, ANON_ORGANIC, ANON_PAID = 0, 1, 2
+ANON_FORMAT = {ANON_LEAD: ("anon_", 12), ANON_ORGANIC: ("anon_o", 11), ANON_PAID: ("anon_v", 11)}
+CODED = ["landing_page", "referrer", "utm_source", "utm_medium", "utm_campaign"]
+
+
+class _Vocabulary:
+    """The distinct values of a low-cardinality column (None first) and small integer codes."""
+
+    def __init__(self) -> None:
+        self.values: list[str | None] = [None]
+        self._code: dict[str | None, int] = {None: 0}
+
+    def encode(self, values: np.ndarray) -> np.ndarray:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+        mapping = np.zeros(len(uniques) + 1, dtype=np.int32)  # the last entry: None (code -1)
+        for i, u in enumerate(uniques):
+            if u not in self._code:
+                self._code[u] = len(self.values)
+                self.values.append(u)
+            mapping[i] = self._code[u]
+        return mapping[codes]
+
+    def decode(self, codes: np.ndarray) -> np.ndarray:
+        return np.asarray(self.values, dtype=object)[codes]
+
+
+@dataclass
+class Sessions:
+    """Web sessions, the largest table, held as numbers and codes: the text of each row is made
+    only when it is written (`frame`). Rows are sorted by (started_at, anonymous_id) and
+    session_id is the row number."""
+
+    started_at: np.ndarray
+    anon_class: np.ndarray
+    anon_number: np.ndarray
+    device: np.ndarray
+    country: np.ndarray
+    pageviews: np.ndarray
+    codes: dict[str, np.ndarray]
+    vocabulary: dict[str, _Vocabulary]
+
+    def __len__(self) -> int:
+        return len(self.started_at)
+
+    def frame(self, rows: np.ndarray) -> pd.DataFrame:
+        """The given rows in contract columns, as the landing file carries them."""
+        rows = np.asarray(rows, dtype=np.int64)
+        anon = np.empty(len(rows), dtype=object)
+        anon[:] = [
+            f"{ANON_FORMAT[c][0]}{number:0{ANON_FORMAT[c][1]}d}"
+            for c, number in zip(
+                self.anon_class[rows].tolist(), self.anon_number[rows].tolist(), strict=True
+            )
+        ]
+        session_id = np.empty(len(rows), dtype=object)
+        session_id[:] = [f"ses_{i:012d}" for i in (rows + 1).tolist()]
+        text = {c: self.vocabulary[c].decode(self.codes[c][rows]) for c in CODED[1:]}
+        pages = self.vocabulary["landing_page"].values
+        urls = np.asarray([SITE + str(p) for p in pages], dtype=object)  # one string per page
+        return pd.DataFrame(
+            {
+                "session_id": session_id,
+                "anonymous_id": anon,
+                "started_at": self.started_at[rows],
+                "landing_page": urls[self.codes["landing_page"][rows]],
+                "referrer": text["referrer"],
+                "utm_source": text["utm_source"],
+                "utm_medium": text["utm_medium"],
+                "utm_campaign": text["utm_campaign"],
+                "device_type": np.asarray(DEVICES, dtype=object)[self.device[rows]],
+                "country": np.asarray(COUNTRIES, dtype=object)[self.country[rows]],
+                "pageviews": self.pageviews[rows],
+            }
+        )
+
+
+class _SessionParts:
+    """Collects sessions part by part, drawing each part's device, country and pageviews."""
+
+    def __init__(self) -> None:
+        self.parts: list[dict[str, np.ndarray]] = []
+        self.vocabulary = {c: _Vocabulary() for c in CODED}
+
+    def add(
+        self,
+        rng: np.random.Generator,
+        started: np.ndarray,
+        anon_class: int,
+        anon_number: np.ndarray,
+        columns: dict[str, np.ndarray | tuple[list, np.ndarray]],
+    ) -> None:
+        """columns: landing-page path, referrer and utm values, each an array or a pair
+        (choices, index into the choices); a column not given is null."""
+        n = len(started)
+        part: dict[str, np.ndarray] = {
+            "started_at": np.asarray(started, dtype="datetime64[s]"),
+            "anon_class": np.full(n, anon_class, dtype=np.int8),
+            "anon_number": np.asarray(anon_number, dtype=np.int64),
+            "device": _pick(rng, DEVICES, [62, 33, 5], n).astype(np.int8),
+            "country": _pick(rng, COUNTRIES, COUNTRY_W, n).astype(np.int8),
+            "pageviews": 1 + rng.geometric(0.4, n) - 1,
+        }
+        for c in CODED:
+            vocab, values = self.vocabulary[c], columns.get(c)
+            if len(vocab.values) > 30_000:
+                raise ValueError(f"web sessions: too many distinct {c} values for int16 codes")
+            if values is None:
+                part[c] = np.zeros(n, dtype=np.int32)
+            elif isinstance(values, tuple):
+                choices, index = values
+                part[c] = vocab.encode(np.asarray(choices, dtype=object))[index]
+            else:
+                part[c] = vocab.encode(values)
+        self.parts.append(part)
+
+    def sessions(self) -> Sessions:
+        def cat(name: str) -> np.ndarray:
+            return np.concatenate([p[name] for p in self.parts])
+
+        started, cls, number = cat("started_at"), cat("anon_class"), cat("anon_number")
+        order = np.lexsort((number, cls, started))  # stable: ties keep the order of the parts
+        return Sessions(
+            started_at=started[order],
+            anon_class=cls[order],
+            anon_number=number[order],
+            device=cat("device")[order],
+            country=cat("country")[order],
+            pageviews=cat("pageviews")[order],
+            codes={c: cat(c)[order].astype(np.int16) for c in CODED},  # small vocabularies
+            vocabulary=self.vocabulary,
+        )
+
+
 @dataclass
 class Marketing:
     google_ads: pd.DataFrame
     meta_ads: pd.DataFrame
     linkedin_ads: pd.DataFrame
-    web_sessions: pd.DataFrame
+    web_sessions: Sessions
     form_submissions: pd.DataFrame
     nps_responses: pd.DataFrame
 
@@ -51,41 +200,11 @@ def _pick(rng: np.random.Generator, options: list, weights: list, n: int) -> np.
     return rng.choice(len(options), n, p=w / w.sum())
 
 
-def _session_frame(
-    rng: np.random.Generator,
-    started: np.ndarray,
-    anon: np.ndarray,
-    utm_source: np.ndarray,
-    utm_medium: np.ndarray,
-    utm_campaign: np.ndarray,
-    referrer: np.ndarray,
-    page: np.ndarray,
-) -> pd.DataFrame:
-    n = len(started)
-    device = np.asarray(["desktop", "mobile", "tablet"], dtype=object)[
-        _pick(rng, [0, 1, 2], [62, 33, 5], n)
-    ]
-    country = np.asarray(COUNTRIES, dtype=object)[_pick(rng, COUNTRIES, COUNTRY_W, n)]
-    return pd.DataFrame(
-        {
-            "anonymous_id": anon,
-            "started_at": np.asarray(started, dtype="datetime64[s]"),
-            "landing_page": np.char.add(SITE, page.astype(str)).astype(object),
-            "referrer": referrer,
-            "utm_source": utm_source,
-            "utm_medium": utm_medium,
-            "utm_campaign": utm_campaign,
-            "device_type": device,
-            "country": country,
-            "pageviews": 1 + rng.geometric(0.4, n) - 1,
-        }
-    )
-
-
-def _organic(rng: np.random.Generator, n: int) -> tuple[np.ndarray, ...]:
+def _organic(rng: np.random.Generator, n: int) -> dict[str, tuple[list, np.ndarray]]:
+    """Organic traffic: source, medium, referrer and landing page, as (choices, index)."""
     k = _pick(rng, ORGANIC, [o[4] for o in ORGANIC], n)
-    cols = [np.asarray([o[j] for o in ORGANIC], dtype=object)[k] for j in range(4)]
-    return cols[0], cols[1], cols[2], cols[3]
+    names = ["utm_source", "utm_medium", "referrer", "landing_page"]
+    return {c: ([o[j] for o in ORGANIC], k) for j, c in enumerate(names)}
 
 
 def build(ctx: Context, crm: Crm, billing_items: pd.DataFrame) -> Marketing:
@@ -101,6 +220,7 @@ def build(ctx: Context, crm: Crm, billing_items: pd.DataFrame) -> Marketing:
     anon_lead = make_ids("anon_", n_leads, 12)
 
     # 1. Each inbound lead's first-touch session, minutes before its form submission.
+    parts = _SessionParts()
     first_t = lead_created[li] - (rng.integers(60, 1200, len(li))).astype("timedelta64[s]")
     first_src = leads["utm_source_c"].to_numpy()[li]
     first_med = leads["utm_medium_c"].to_numpy()[li]
@@ -111,8 +231,18 @@ def build(ctx: Context, crm: Crm, billing_items: pd.DataFrame) -> Marketing:
         "https://www." + pd.Series(first_src).fillna("").to_numpy() + ".com/",
     )
     first_page = np.asarray([FORM_PAGES[f] for f in leads["_form"].to_numpy()[li]], dtype=object)
-    s_first = _session_frame(
-        rng, first_t, anon_lead[li], first_src, first_med, first_camp, first_ref, first_page
+    parts.add(
+        rng,
+        first_t,
+        ANON_LEAD,
+        li + 1,
+        {
+            "landing_page": first_page,
+            "referrer": first_ref,
+            "utm_source": first_src,
+            "utm_medium": first_med,
+            "utm_campaign": first_camp,
+        },
     )
 
     # 2. Later sessions of the same visitors (last touches before an opportunity may differ).
@@ -123,14 +253,10 @@ def build(ctx: Context, crm: Crm, billing_items: pd.DataFrame) -> Marketing:
     )
     keep = post_t <= ctx.end
     post_lead, post_t = post_lead[keep], post_t[keep]
-    ps, pm, pr, pp = _organic(rng, len(post_lead))
-    s_post = _session_frame(
-        rng, post_t, anon_lead[post_lead], ps, pm, np.full(len(ps), None, dtype=object), pr, pp
-    )
+    parts.add(rng, post_t, ANON_LEAD, post_lead + 1, _organic(rng, len(post_lead)))
 
     # 3. Anonymous paid traffic per campaign and day; ad reports are sized from it.
     reports = {}
-    paid_frames = []
     lead_paid = pd.DataFrame({"camp": first_camp, "day": first_t.astype("datetime64[D]")}).dropna()
     lead_counts = lead_paid.groupby(["camp", "day"]).size()
     anon_base = 0
@@ -145,23 +271,25 @@ def build(ctx: Context, crm: Crm, billing_items: pd.DataFrame) -> Marketing:
             "timedelta64[s]"
         )
         visitors = max(1, int(n_c / 1.3))
-        anon = make_ids("anon_v", visitors, 11, offset=anon_base)[rng.integers(0, visitors, n_c)]
+        anon_number = anon_base + 1 + rng.integers(0, visitors, n_c)
         anon_base += visitors
         medium = "cpc" if platform in ("google_ads", "bing_ads") else "paid_social"
-        src = np.full(n_c, source, dtype=object)
+        src: np.ndarray | tuple[list, np.ndarray] = ([source], np.zeros(n_c, dtype=np.int64))
         if platform == "meta_ads":
             src = np.where(rng.random(n_c) < 0.6, "facebook", "instagram").astype(object)
-        paid_frames.append(
-            _session_frame(
-                rng,
-                t,
-                anon,
-                src,
-                np.full(n_c, medium, dtype=object),
-                np.full(n_c, name, dtype=object),
-                np.full(n_c, f"https://www.{source}.com/", dtype=object),
-                np.full(n_c, f"/lp/{name}", dtype=object),
-            )
+        one = np.zeros(n_c, dtype=np.int64)
+        parts.add(
+            rng,
+            t,
+            ANON_PAID,
+            anon_number,
+            {
+                "landing_page": ([f"/lp/{name}"], one),
+                "referrer": ([f"https://www.{source}.com/"], one),
+                "utm_source": src,
+                "utm_medium": ([medium], one),
+                "utm_campaign": ([name], one),
+            },
         )
         sessions = count + from_leads
         clicks = np.ceil(sessions / rng.uniform(0.55, 0.75, len(days))).astype(np.int64)
@@ -193,15 +321,9 @@ def build(ctx: Context, crm: Crm, billing_items: pd.DataFrame) -> Marketing:
         "timedelta64[s]"
     )
     visitors = max(1, int(n_org / 1.7))
-    anon = make_ids("anon_o", visitors, 11)[rng.integers(0, visitors, n_org)]
-    os_, om, orf, opg = _organic(rng, n_org)
-    s_org = _session_frame(rng, t, anon, os_, om, np.full(n_org, None, dtype=object), orf, opg)
-
-    sessions = pd.concat([s_first, s_post, *paid_frames, s_org], ignore_index=True)
-    sessions = sessions.sort_values(
-        ["started_at", "anonymous_id"], kind="stable", ignore_index=True
-    )
-    sessions.insert(0, "session_id", make_ids("ses_", len(sessions), 12))
+    anon_number = 1 + rng.integers(0, visitors, n_org)
+    parts.add(rng, t, ANON_ORGANIC, anon_number, _organic(rng, n_org))
+    sessions = parts.sessions()
 
     campaigns = crm.campaigns.set_index("name")
     google = pd.concat(reports["google_ads"], ignore_index=True)

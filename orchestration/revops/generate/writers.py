@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,11 @@ def table_dir(landing_dir: Path, table: Table) -> Path:
     path = landing_dir / table.system / table.name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def dated_path(landing_dir: Path, table: Table, day: date, ext: str) -> Path:
+    """<landing>/<system>/<table>/<YYYY-MM-DD>.<ext>: the extract of that day."""
+    return table_dir(landing_dir, table) / f"{day.isoformat()}.{ext}"
 
 
 def _check_columns(df: pd.DataFrame, table: Table) -> None:
@@ -61,13 +67,35 @@ def to_text(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     return pd.DataFrame({c.name: _text(df[c.name], c.type) for c in table.columns})
 
 
-def write_csv(text: pd.DataFrame, table: Table, landing_dir: Path) -> Path:
-    path = table_dir(landing_dir, table) / f"{table.name}.csv"
-    arrow = pa.table({c: pa.array(text[c].tolist(), type=pa.string()) for c in text.columns})
-    with path.open("wb") as fh:  # pyarrow would quote the header; names never need quotes
-        fh.write((",".join(text.columns) + "\n").encode())
-        pacsv.write_csv(arrow, fh, pacsv.WriteOptions(quoting_style="needed", include_header=False))
-    return path
+class CsvWriter:
+    """A CSV file written in chunks of contract text (the bytes do not depend on the chunking)."""
+
+    def __init__(self, path: Path, table: Table) -> None:
+        self.path = path
+        self.columns = [c.name for c in table.columns]
+        self.rows = 0
+        self._fh = path.open("wb")
+        # pyarrow would quote the header; names never need quotes
+        self._fh.write((",".join(self.columns) + "\n").encode())
+
+    def write(self, text: pd.DataFrame) -> None:
+        if list(text.columns) != self.columns:
+            raise ValueError(f"{self.path}: columns {list(text.columns)} != {self.columns}")
+        if text.empty:
+            return
+        arrow = pa.table({c: pa.array(text[c].tolist(), type=pa.string()) for c in self.columns})
+        options = pacsv.WriteOptions(quoting_style="needed", include_header=False)
+        pacsv.write_csv(arrow, self._fh, options)
+        self.rows += len(text)
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> CsvWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 _ARROW_TYPES = {
@@ -83,8 +111,13 @@ _ARROW_TYPES = {
 }
 
 
-def write_parquet(df: pd.DataFrame, table: Table, landing_dir: Path) -> Path:
-    """A typed Parquet file (timestamps naive UTC, epochs int64)."""
+# pyarrow's default row-group length: writing in chunks of this size gives the same bytes as
+# writing the whole table at once.
+PARQUET_CHUNK = 1024 * 1024
+
+
+def arrow_table(df: pd.DataFrame, table: Table) -> pa.Table:
+    """A typed Arrow table in contract column order (timestamps naive UTC, epochs int64)."""
     _check_columns(df, table)
     arrays = {}
     for c in table.columns:
@@ -98,13 +131,42 @@ def write_parquet(df: pd.DataFrame, table: Table, landing_dir: Path) -> Path:
             arrays[c.name] = pa.array(values.astype("Int64"), type=pa.int64())
         else:
             arrays[c.name] = pa.array(values, type=_ARROW_TYPES[c.type], from_pandas=True)
-    path = table_dir(landing_dir, table) / f"{table.name}.parquet"
-    pq.write_table(pa.table(arrays), path, compression="zstd")
-    return path
+    return pa.table(arrays)
 
 
-def write_jsonl(objects: Iterable[dict], table: Table, landing_dir: Path) -> Path:
-    path = table_dir(landing_dir, table) / f"{table.name}.jsonl"
+class ParquetWriter:
+    """A Parquet file (zstd) written from frames of up to PARQUET_CHUNK rows, one row group each."""
+
+    def __init__(self, path: Path, table: Table) -> None:
+        self.path = path
+        self.table = table
+        self.rows = 0
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, df: pd.DataFrame) -> None:
+        if len(df) > PARQUET_CHUNK:
+            raise ValueError(f"{self.path}: chunks hold at most {PARQUET_CHUNK} rows")
+        arrow = arrow_table(df, self.table)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.path, arrow.schema, compression="zstd")
+        self._writer.write_table(arrow)
+        self.rows += len(df)
+
+    def close(self) -> None:
+        if self._writer is None:  # an empty file still carries the schema
+            empty = {c.name: pa.array([], type=_ARROW_TYPES[c.type]) for c in self.table.columns}
+            pq.write_table(pa.table(empty), self.path, compression="zstd")
+        else:
+            self._writer.close()
+
+    def __enter__(self) -> ParquetWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def write_jsonl(objects: Iterable[dict], path: Path) -> Path:
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         for obj in objects:
             fh.write(json.dumps(obj, separators=(",", ":")))
@@ -112,9 +174,8 @@ def write_jsonl(objects: Iterable[dict], table: Table, landing_dir: Path) -> Pat
     return path
 
 
-def write_json_list(objects: list[dict], table: Table, landing_dir: Path, url: str) -> Path:
+def write_json_list(objects: list[dict], path: Path, url: str) -> Path:
     """A Stripe list response: {"object": "list", "data": [...], "has_more": false, "url": ...}."""
-    path = table_dir(landing_dir, table) / f"{table.name}.json"
     body = {"object": "list", "data": objects, "has_more": False, "url": url}
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         json.dump(body, fh, separators=(",", ":"))
