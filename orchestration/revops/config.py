@@ -25,3 +25,10 @@ def landing_dir() -> Path:
 
 def dbt_project_dir() -> Path:
     return PROJECT_DIR
+
+
+def dbt_target_dir() -> Path:
+    """Where Dagster reads dbt's manifest.json (env REVOPS_DBT_TARGET_DIR, default target/ of
+    the project, written by `make manifest`). Each dbt invocation of a run writes its own
+    artifacts in a subfolder of DBT_TARGET_PATH (default target/)."""
+    return _path("REVOPS_DBT_TARGET_DIR", PROJECT_DIR / "target")

@@ -27,10 +27,13 @@ DUCKDB_TYPES: dict[str, str] = {
     "json": "VARCHAR",
 }
 
+# _landed_date: the day of a dated file (`<table>/2026-10-31.csv`); for an undated file the
+# last day of the loading run's window (the UTC date of _loaded_at when it has none).
 LINEAGE_COLUMNS: dict[str, str] = {
     "_source_file": "VARCHAR",
     "_source_row": "BIGINT",
     "_loaded_at": "TIMESTAMP",
+    "_landed_date": "DATE",
 }
 
 

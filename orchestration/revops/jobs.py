@@ -1,24 +1,45 @@
-"""The daily job and its schedule."""
+"""The daily job (partitioned by day) and its schedule."""
 
 from __future__ import annotations
 
 import os
+import re
 
 import dagster as dg
+
+DEFAULT_DAILY_CRON = "0 6 * * *"
 
 # Steps run one after another in one process: DuckDB takes one writer at a time, and the
 # writer lock in revops.warehouse makes a second run wait rather than fail.
 revops_daily = dg.define_asset_job(
     name="revops_daily",
-    selection=dg.AssetSelection.all(),
+    selection=dg.AssetSelection.all(),  # every asset is on daily_partitions: so is the job
     executor_def=dg.in_process_executor,
-    description="Ingest every landing file, build and test the dbt project, publish the marts.",
+    description=(
+        "For one day or a range of days (one run): ingest the landing files of those days, "
+        "build and test the dbt project for that window, check, publish the marts."
+    ),
 )
 
-revops_daily_schedule = dg.ScheduleDefinition(
+
+def daily_time(cron: str) -> tuple[int, int]:
+    """(minute, hour) of a daily cron 'M H * * *' (env REVOPS_DAILY_CRON, UTC)."""
+    match = re.fullmatch(r"\s*(\d{1,2})\s+(\d{1,2})\s+\*\s+\*\s+\*\s*", cron)
+    if not match or int(match[1]) > 59 or int(match[2]) > 23:
+        raise ValueError(
+            f"REVOPS_DAILY_CRON={cron!r}: expected a daily 'M H * * *' (the run of a day's "
+            "partition starts at H:M UTC the next day)"
+        )
+    return int(match[1]), int(match[2])
+
+
+_minute, _hour = daily_time(os.environ.get("REVOPS_DAILY_CRON", DEFAULT_DAILY_CRON))
+
+# Each tick (06:00 UTC by default) runs the partition of the day that just ended.
+revops_daily_schedule = dg.build_schedule_from_partitioned_job(
+    revops_daily,
     name="revops_daily_schedule",
-    job=revops_daily,
-    cron_schedule=os.environ.get("REVOPS_DAILY_CRON", "0 6 * * *"),
-    execution_timezone=os.environ.get("REVOPS_TIMEZONE", "UTC"),
+    minute_of_hour=_minute,
+    hour_of_day=_hour,
     default_status=dg.DefaultScheduleStatus.RUNNING,
 )

@@ -1,4 +1,10 @@
-"""`make run`: the whole daily pipeline once, on the bundled demo data when landing is empty."""
+"""`make run`: the daily pipeline as ONE run over the days that landed, on the bundled demo
+data when landing is empty.
+
+The window of the run: from the earliest day of a dated landing file not loaded yet to the
+latest day of a dated landing file (everything loaded: just the latest day); --start / --end
+override it. Undated files are loaded by whichever run comes first.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from revops.config import PROJECT_DIR, landing_dir, warehouse_path
+from revops.partitions import Window
 
 DEFAULT_RUN_SCALE = 0.2
 SCHEMAS = (
@@ -27,29 +34,134 @@ def landing_is_empty(landing: Path) -> bool:
     return not landing.exists() or not any(p.is_file() for p in landing.rglob("*"))
 
 
-def ensure_demo_data(landing: Path, scale: float, seed: int) -> None:
+def generate_demo(landing: Path, scale: float, seed: int, daily_days: int = 0) -> dict[str, int]:
+    """The demo business; with daily_days N, the last N days as one dated file per day."""
+    from revops.generate import generate
+
+    extra: dict[str, Any] = {"daily_days": daily_days} if daily_days else {}
+    return generate(landing, scale=scale, seed=seed, **extra)
+
+
+def ensure_demo_data(landing: Path, scale: float, seed: int, daily_days: int = 0) -> None:
     if not landing_is_empty(landing):
         print(f"[1/3] landing: using the files already in {landing}", flush=True)
         return
-    from revops.generate import generate
-
-    print(f"[1/3] landing is empty: generating demo data (scale {scale}, seed {seed})", flush=True)
+    days = f", the last {daily_days} days as daily files" if daily_days else ""
+    print(
+        f"[1/3] landing is empty: generating demo data (scale {scale}, seed {seed}{days})",
+        flush=True,
+    )
     started = time.monotonic()
-    counts = generate(landing, scale=scale, seed=seed)
+    counts = generate_demo(landing, scale, seed, daily_days)
     total = sum(counts.values())
     print(f"      {total:,} rows in {len(counts)} tables, {time.monotonic() - started:.1f}s")
 
 
-def job_run_config(as_of_date: str | None) -> dict[str, Any]:
+# --- the run's window -----------------------------------------------------------------------
+
+
+def loaded_paths(db_path: Path) -> set[str]:
+    """Landing paths raw_meta.load_log records as loaded (none when there is no warehouse)."""
+    if not db_path.exists():
+        return set()
+    from revops.warehouse import connect, writer_lock
+
+    with writer_lock(db_path):  # DuckDB refuses a reader while another process writes
+        con = connect(db_path, read_only=True)
+        try:
+            if not con.execute(
+                "select count(*) from information_schema.tables "
+                "where table_schema = 'raw_meta' and table_name = 'load_log'"
+            ).fetchone()[0]:
+                return set()
+            rows = con.execute(
+                "select distinct file from raw_meta.load_log where status = 'loaded'"
+            ).fetchall()
+        finally:
+            con.close()
+    return {r[0] for r in rows}
+
+
+def landing_window(landing: Path, loaded: set[str]) -> Window | None:
+    """[earliest day of a dated file not loaded yet, latest day of a dated file]; when every
+    dated file is loaded, [latest, latest]; None when landing holds no dated file."""
+    from revops.ingest.discover import discover
+
+    dated = [f for f in discover(landing).files if f.file_date is not None]
+    if not dated:
+        return None
+    latest = max(f.file_date for f in dated)
+    pending = [f.file_date for f in dated if f.rel_path not in loaded]
+    return (min(pending) if pending else latest), latest
+
+
+def resolve_window(
+    found: Window | None, start: date | None = None, end: date | None = None
+) -> tuple[Window, list[str]]:
+    """The run's window from the landing window and the --start/--end overrides, kept within
+    the partitions that exist; returns it with notes for the user. Raises ValueError when the
+    window cannot be run."""
+    from revops import partitions
+
+    notes: list[str] = []
+    first, last = partitions.first_day(), partitions.last_day()
+    if last is None:
+        raise ValueError(f"no daily partition exists yet (they start on {first})")
+    if found is None:
+        found = (last, last)
+        notes.append(f"no dated landing file: the window is the last complete day, {last}")
+    lo, hi = start or found[0], end or found[1]
+    if end is None and hi > last:
+        notes.append(
+            f"landing holds files dated after {last}, the last complete day: they wait for "
+            "the run of their day"
+        )
+        hi = last
+    if start is None and lo > hi:
+        lo = hi
+    if end is None and hi < lo:
+        hi = lo
+    if hi < lo:
+        raise ValueError(f"window end {hi} is before its start {lo}")
+    if lo < first or hi > last:
+        raise ValueError(
+            f"window {lo} .. {hi} is outside the daily partitions {first} .. {last} "
+            f"(the first day is env {partitions.PARTITIONS_START_ENV})"
+        )
+    return (lo, hi), notes
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def job_run_config(as_of_date: str | None = None, full_refresh: bool = False) -> dict[str, Any]:
     dbt_config: dict[str, Any] = {"as_of_date": as_of_date} if as_of_date else {}
+    if full_refresh:
+        dbt_config["full_refresh"] = True
     return {
         "loggers": {"progress": {}},
         "ops": {"revops_dbt": {"config": dbt_config}},
     }
 
 
-def run_daily_job(as_of_date: str | None = None, quiet: bool = True) -> bool:
-    """Execute revops_daily in-process against the persistent Dagster instance."""
+def execution_args(window: Window) -> dict[str, Any]:
+    """execute_in_process arguments that make ONE run over the window's partitions."""
+    from revops.partitions import key_of, run_tags
+
+    start, end = window
+    if start == end:
+        return {"partition_key": key_of(start)}
+    return {"tags": run_tags(start, end)}
+
+
+def run_daily_job(
+    window: Window,
+    as_of_date: str | None = None,
+    full_refresh: bool = False,
+    quiet: bool = True,
+) -> bool:
+    """Execute revops_daily in-process, as one run over the window, against the persistent
+    Dagster instance."""
     import dagster as dg
 
     from revops.definitions import defs
@@ -60,7 +172,9 @@ def run_daily_job(as_of_date: str | None = None, quiet: bool = True) -> bool:
     if not instance_yaml.exists():
         instance_yaml.write_text("telemetry:\n  enabled: false\n")
     job = defs.resolve_job_def("revops_daily")
-    run_config = job_run_config(as_of_date) if quiet else {}
+    run_config = job_run_config(as_of_date, full_refresh)
+    if not quiet:
+        run_config.pop("loggers")
     log_path = warehouse_path().parent / "logs" / "revops_daily.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with (
@@ -69,7 +183,10 @@ def run_daily_job(as_of_date: str | None = None, quiet: bool = True) -> bool:
         contextlib.redirect_stdout(log),
     ):
         result = job.execute_in_process(
-            run_config=run_config, instance=instance, raise_on_error=False
+            run_config=run_config,
+            instance=instance,
+            raise_on_error=False,
+            **execution_args(window),
         )
     print(f"      step output (dbt's log): {log_path}")
     for event in result.all_events:
@@ -100,15 +217,34 @@ def schema_row_counts(db_path: Path) -> dict[str, tuple[int, int]]:
     return counts
 
 
-def run(scale: float | None = None, seed: int = 42, as_of_date: date | None = None) -> int:
+def run(
+    scale: float | None = None,
+    seed: int = 42,
+    as_of_date: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    full_refresh: bool = False,
+    daily_days: int = 0,
+) -> int:
     started = time.monotonic()
     landing, db_path = landing_dir(), warehouse_path()
-    ensure_demo_data(landing, scale or DEFAULT_RUN_SCALE, seed)
+    ensure_demo_data(landing, scale or DEFAULT_RUN_SCALE, seed, daily_days)
+    try:
+        window, notes = resolve_window(landing_window(landing, loaded_paths(db_path)), start, end)
+    except ValueError as exc:
+        print(f"Cannot run: {exc}")
+        return 2
+    days = (window[1] - window[0]).days + 1
+    refresh = ", dbt --full-refresh" if full_refresh else ""
     print(
-        "[2/3] running the daily job revops_daily (ingest -> dbt build -> checks -> publish)",
+        "[2/3] running the daily job revops_daily (ingest -> dbt build -> checks -> publish)\n"
+        f"      window {window[0]} .. {window[1]} ({days} day{'s' if days > 1 else ''}, "
+        f"one run{refresh})",
         flush=True,
     )
-    ok = run_daily_job(as_of_date.isoformat() if as_of_date else None)
+    for note in notes:
+        print(f"      note: {note}")
+    ok = run_daily_job(window, as_of_date.isoformat() if as_of_date else None, full_refresh)
     if not ok:
         print("The daily job FAILED: open the run in the UI (make dev) for the failing step.")
         return 1

@@ -63,9 +63,23 @@ def raw_table_ddl(table: Table) -> str:
 
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, tables: list[Table] | None = None) -> None:
-    """Create every raw schema and table of the contract that does not exist yet."""
+    """Create every raw schema and table of the contract that does not exist yet, and add the
+    lineage columns that a table created by an older version lacks (e.g. _landed_date; its
+    existing rows keep NULL there)."""
     tables = tables if tables is not None else all_tables()
     for schema in sorted({t.raw_schema for t in tables}):
         con.execute(f"create schema if not exists {schema}")
     for table in tables:
         con.execute(raw_table_ddl(table))
+    present = set(
+        con.execute(
+            "select table_schema || '.' || table_name, column_name from information_schema.columns "
+            f"where column_name in ({', '.join(repr(n) for n in LINEAGE_COLUMNS)})"
+        ).fetchall()
+    )
+    for table in tables:
+        for name, dtype in LINEAGE_COLUMNS.items():
+            if (table.qualified_name, name) not in present:
+                con.execute(
+                    f"alter table {table.qualified_name} add column if not exists {name} {dtype}"
+                )

@@ -213,6 +213,7 @@ class RunPaths:
             REVOPS_LANDING=str(self.landing),
             REVOPS_WAREHOUSE=str(self.warehouse),
             DAGSTER_HOME=str(self.dagster_home),
+            DBT_TARGET_PATH=str(self.root / "dbt_target"),
             DBT_PROFILES_DIR=str(PROJECT_DIR),
             DO_NOT_TRACK="1",
             DBT_SEND_ANONYMOUS_USAGE_STATS="false",

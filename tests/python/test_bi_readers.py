@@ -16,6 +16,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from conftest import E2E_WINDOW
 
 pytestmark = pytest.mark.slow
 
@@ -81,7 +82,9 @@ def test_readers_hold_and_poll_the_published_file_through_a_whole_run(
         time.sleep(2)  # both readers are inside the file before the run starts
         job = defs.resolve_job_def("revops_daily")
         with dg.DagsterInstance.ephemeral() as instance:
-            second = job.execute_in_process(instance=instance, raise_on_error=False)
+            second = job.execute_in_process(
+                instance=instance, raise_on_error=False, partition_key=E2E_WINDOW[1].isoformat()
+            )
     finally:
         stop.touch()
     results = []

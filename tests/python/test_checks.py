@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -43,13 +43,14 @@ def make_raw_table(db: Path, logged_rows: int = len(ROWS)) -> None:
         con.execute(
             "insert into raw_marketing.meta_ads_insights "
             "(date_start, campaign_id, spend, account_currency, impressions, clicks, "
-            "_source_file, _source_row, _loaded_at) values (?, ?, ?, ?, ?, 1, 'f1.csv', ?, ?)",
-            [day, campaign, spend, currency, impressions, i, LOADED_AT],
+            "_source_file, _source_row, _loaded_at, _landed_date) "
+            "values (?, ?, ?, ?, ?, 1, 'f1.csv', ?, ?, ?)",
+            [day, campaign, spend, currency, impressions, i, LOADED_AT, LOADED_AT.date()],
         )
     con.execute(
         "insert into raw_meta.load_log values "
-        "('f1.csv', 'x', 'raw_marketing.meta_ads_insights', ?, ?, 0, 'loaded', null, ?)",
-        [logged_rows, logged_rows, LOADED_AT],
+        "('f1.csv', 'x', 'raw_marketing.meta_ads_insights', ?, ?, 0, 'loaded', null, ?, ?)",
+        [logged_rows, logged_rows, LOADED_AT, LOADED_AT.date()],
     )
     con.close()
 
@@ -127,8 +128,8 @@ def test_clean_table_passes(tmp_path: Path) -> None:
     )
     con.execute(
         "insert into raw_meta.load_log values ('f1.csv', 'x', "
-        "'raw_marketing.meta_ads_insights', 1, 1, 0, 'loaded', null, ?)",
-        [LOADED_AT],
+        "'raw_marketing.meta_ads_insights', 1, 1, 0, 'loaded', null, ?, ?)",
+        [LOADED_AT, LOADED_AT.date()],
     )
     (outcome,) = validate([measure(con, raw_suite(table))])
     con.close()
@@ -295,8 +296,8 @@ def test_checks_and_publish_fit_the_project_graph() -> None:
 
 
 def test_row_count_against_previous_load_and_epoch_dates(tmp_path: Path) -> None:
-    """Two loads of raw_billing.charges: 10 rows, then 4 (ratio 0.4, below 0.5: warns); one
-    epoch `created` 3 days after its load (future beyond the 1-day tolerance)."""
+    """Two landed days of raw_billing.charges: 10 rows, then 4 (ratio 0.4, below 0.5: warns);
+    one epoch `created` 3 days after its load (future beyond the 1-day tolerance)."""
     from revops.checks.metrics import measure
     from revops.checks.suites import raw_suite
 
@@ -314,8 +315,8 @@ def test_row_count_against_previous_load_and_epoch_dates(tmp_path: Path) -> None
         )
         con.execute(
             "insert into raw_meta.load_log values (?, 'x', 'raw_billing.charges', ?, ?, 0, "
-            "'loaded', null, ?)",
-            [f"{load:%d}.csv", n, n, load],
+            "'loaded', null, ?, ?)",
+            [f"{load:%d}.csv", n, n, load, load.date()],
         )
     con.execute(
         "update raw_billing.charges set created = ? where id = 'ch_0' and _loaded_at = ?",
@@ -327,3 +328,142 @@ def test_row_count_against_previous_load_and_epoch_dates(tmp_path: Path) -> None
     assert values["not_future(created)"] == 1
     assert values["load_log_reconciles"] == 0
     assert values["unique_key_per_file"] == 0  # ch_0..ch_3 repeat, but in another file
+
+
+# --- raw suites scoped to a run's window ------------------------------------------------------
+
+DAY1, DAY2 = date(2026, 1, 9), date(2026, 1, 10)
+# date_start, campaign_id, spend, currency, landed day, file
+WINDOW_ROWS = [
+    ("2026-01-08", "c1", 10, "USD", DAY1, "d1.csv"),  # fine
+    ("2026-01-08", "c2", 5, "EUR", DAY1, "d1.csv"),  # fine
+    ("2026-01-09", None, 5, "USD", DAY2, "d2.csv"),  # null key              (error)
+    ("2026-01-09", "c3", 1, "JPY", DAY2, "d2.csv"),  # currency not allowed  (error)
+    ("2026-01-09", "c4", -2, "GBP", DAY2, "d2.csv"),  # negative spend       (warn)
+]
+
+
+def make_two_day_table(db: Path, logged_day2: int = 3) -> None:
+    table = get_table("marketing", "meta_ads_insights")
+    con = duckdb.connect(str(db))
+    ensure_raw_tables(con, [table])
+    ensure_meta_tables(con)
+    for i, (day, campaign, spend, currency, landed, file) in enumerate(WINDOW_ROWS, start=1):
+        con.execute(
+            "insert into raw_marketing.meta_ads_insights (date_start, campaign_id, spend, "
+            "account_currency, impressions, clicks, _source_file, _source_row, _loaded_at, "
+            "_landed_date) values (?, ?, ?, ?, 100, 1, ?, ?, ?, ?)",
+            [day, campaign, spend, currency, file, i, datetime(2026, 1, 11, 6), landed],
+        )
+    for file, rows_loaded, landed in (("d1.csv", 2, DAY1), ("d2.csv", logged_day2, DAY2)):
+        con.execute(
+            "insert into raw_meta.load_log values (?, 'x', 'raw_marketing.meta_ads_insights', "
+            "?, ?, 0, 'loaded', null, ?, ?)",
+            [file, rows_loaded, rows_loaded, datetime(2026, 1, 11, 6), landed],
+        )
+    con.close()
+
+
+def windowed_results(
+    db: Path, docs: Path, window: tuple[date, date] | None
+) -> dict[str, dg.AssetCheckResult]:
+    from revops.assets.checks import BLOCKING_CHECK, WARNING_CHECK, check_results
+    from revops.checks.suites import raw_suite
+
+    suite = raw_suite(get_table("marketing", "meta_ads_insights"))
+    key = dg.AssetKey(["raw_marketing", "meta_ads_insights"])
+    selected = {dg.AssetCheckKey(key, BLOCKING_CHECK), dg.AssetCheckKey(key, WARNING_CHECK)}
+    results = check_results([suite], selected, db, docs, run_name="test", window=window)
+    return {r.check_name: r for r in results}
+
+
+def test_raw_checks_validate_only_the_rows_landed_in_the_window(tmp_path: Path) -> None:
+    db = tmp_path / "wh.duckdb"
+    make_two_day_table(db)
+    # the window of day 1: its two rows are fine; day 2's bad rows are not looked at
+    day1 = windowed_results(db, tmp_path / "docs1", (DAY1, DAY1))
+    assert day1["gx_blocking"].passed is True
+    assert day1["gx_warnings"].passed is True
+    assert "rows with _landed_date in 2026-01-09 .. 2026-01-09" in (
+        day1["gx_blocking"].metadata["scope"].value
+    )
+    # the window of day 2 (and a window covering both days) sees the bad rows
+    for window in ((DAY2, DAY2), (DAY1, DAY2)):
+        result = windowed_results(db, tmp_path / f"docs{window[0].day}", window)
+        blocking = result["gx_blocking"].metadata
+        assert result["gx_blocking"].passed is False
+        # not_null(campaign_id): 1 row; allowed(account_currency): JPY 1 row
+        assert blocking["expectations_failed"].value == 2
+        assert blocking["unexpected_count"].value == 2
+        warnings = result["gx_warnings"].metadata
+        assert result["gx_warnings"].passed is False
+        assert "`non_negative(spend)`" in warnings["failed_rules"].value
+        assert warnings["unexpected_count"].value == 1
+    # no window (an unpartitioned run): the whole table, as before
+    whole = windowed_results(db, tmp_path / "docs_all", None)
+    assert whole["gx_blocking"].passed is False
+    assert whole["gx_blocking"].metadata["scope"].value == "whole table"
+
+
+def test_whole_table_rules_ignore_the_window(tmp_path: Path) -> None:
+    """load_log_reconciles compares the whole table with the whole log: a mismatch on day 2
+    (the log says 4 rows, the table holds 3) fails the day-1 run too."""
+    from revops.checks.metrics import measure
+    from revops.checks.suites import raw_suite
+
+    db = tmp_path / "wh.duckdb"
+    make_two_day_table(db, logged_day2=4)
+    suite = raw_suite(get_table("marketing", "meta_ads_insights"))
+    scopes = {r.name: suite.scope(r) for r in suite.rules}
+    assert scopes["load_log_reconciles"] == scopes["columns_present"] == "whole table"
+    assert scopes["row_count_vs_previous_load"] == "whole table"
+    assert scopes["not_null(campaign_id)"] == scopes["unique_key_per_file"] == "window"
+    con = duckdb.connect(str(db), read_only=True)
+    day1 = measure(con, suite, (DAY1, DAY1)).values
+    con.close()
+    assert day1["load_log_reconciles"] == 1  # |5 rows - (2 + 4) logged|
+    assert day1["not_null(campaign_id)"] == 0
+    assert day1["columns_present"] == 0
+    # landed days 2 rows then 4 logged: 4 / 2
+    assert day1["row_count_vs_previous_load"] == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(("day", "passes"), [(DAY1, True), (DAY2, False)])
+def test_a_partitioned_run_checks_the_rows_of_its_own_days(
+    day: date, passes: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The raw GX check inside a real Dagster run: the run of day 1 passes, the run of day 2
+    (with its bad rows) fails and blocks what is downstream."""
+    from revops.assets.checks import build_gx_check
+    from revops.checks.suites import raw_suite
+    from revops.partitions import daily_partitions
+
+    db = tmp_path / "wh.duckdb"
+    monkeypatch.setenv("REVOPS_WAREHOUSE", str(db))
+    monkeypatch.setenv("REVOPS_GX_DOCS", str(tmp_path / "gx_docs"))
+    make_two_day_table(db)
+    key = dg.AssetKey(["raw_marketing", "meta_ads_insights"])
+
+    @dg.asset(key=key, partitions_def=daily_partitions)
+    def raw_table() -> None:
+        pass  # the rows are in place already
+
+    @dg.asset(deps=[key], partitions_def=daily_partitions)
+    def downstream() -> None:
+        pass
+
+    table = get_table("marketing", "meta_ads_insights")
+    check = build_gx_check("gx_test_raw", [raw_suite(table)], "raw")
+    job = dg.define_asset_job("job", executor_def=dg.in_process_executor)
+    defs = dg.Definitions(assets=[raw_table, downstream], asset_checks=[check], jobs=[job])
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = defs.resolve_job_def("job").execute_in_process(
+            instance=instance, partition_key=day.isoformat(), raise_on_error=False
+        )
+    blocking = next(
+        e for e in result.get_asset_check_evaluations() if e.check_name == "gx_blocking"
+    )
+    assert blocking.passed is passes
+    assert f"in {day} .. {day}" in blocking.metadata["scope"].value
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert ("downstream" in materialized) is passes

@@ -1,8 +1,9 @@
 """The Dagster code location loads, and its asset graph only changes on purpose.
 
 The graph snapshot (tests/python/snapshots/asset_graph.json) lists every asset key with its
-group, every job and schedule. After an intended change, regenerate it with
-REVOPS_UPDATE_SNAPSHOTS=1 pytest tests/python/test_definitions.py and review the diff.
+group, every job and schedule, and how the assets are partitioned. After an intended change,
+regenerate it with REVOPS_UPDATE_SNAPSHOTS=1 pytest tests/python/test_definitions.py and review
+the diff.
 """
 
 from __future__ import annotations
@@ -11,22 +12,33 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
 
 def graph_snapshot(defs: dg.Definitions) -> dict:
     graph = defs.resolve_asset_graph()
-    assets = {
-        key.to_user_string(): graph.get(key).group_name
+    nodes = [
+        graph.get(key)
         for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string())
         if graph.get(key).is_materializable
-    }
+    ]
+    assets = {node.key.to_user_string(): node.group_name for node in nodes}
     return {
         "assets": assets,
+        # (partitions, backfill policy) -> number of assets
+        "partitioning": {
+            f"{p} / {b}": n
+            for (p, b), n in sorted(
+                Counter((str(n.partitions_def), str(n.backfill_policy)) for n in nodes).items()
+            )
+        },
         "jobs": sorted(j.name for j in defs.resolve_all_job_defs() if not j.name.startswith("__")),
         "schedules": sorted(
             [s.name, s.cron_schedule, s.job_name]
@@ -41,6 +53,43 @@ def test_definitions_load_and_validate() -> None:
     dg.Definitions.validate_loadable(defs)
     job = defs.resolve_job_def("revops_daily")
     assert job.executor_def is dg.in_process_executor
+    assert job.partitions_def == dg.DailyPartitionsDefinition("2024-11-01", timezone="UTC")
+
+
+def test_every_asset_is_daily_partitioned_with_single_run_backfills() -> None:
+    """One partitioning for the whole graph, and a range backfill is one run of each asset
+    (so one dbt invocation)."""
+    from revops.definitions import defs
+    from revops.partitions import daily_partitions
+
+    graph = defs.resolve_asset_graph()
+    nodes = [graph.get(k) for k in graph.get_all_asset_keys() if graph.get(k).is_materializable]
+    assert len(nodes) > 100
+    for node in nodes:
+        assert node.partitions_def == daily_partitions, node.key
+        assert node.backfill_policy == dg.BackfillPolicy.single_run(), node.key
+
+
+def test_each_schedule_tick_runs_the_day_that_just_ended() -> None:
+    from revops.definitions import defs
+
+    schedule = defs.resolve_schedule_def("revops_daily_schedule")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("0 6 * * *", "UTC")
+    tick = datetime(2026, 10, 31, 6, 0, tzinfo=UTC)
+    with dg.DagsterInstance.ephemeral() as instance:
+        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick)
+        requests = schedule.evaluate_tick(context).run_requests
+    assert [r.partition_key for r in requests] == ["2026-10-30"]
+
+
+def test_daily_cron_env_sets_the_tick_time() -> None:
+    from revops.jobs import daily_time
+
+    assert daily_time("0 6 * * *") == (0, 6)
+    assert daily_time(" 30 23 * * * ") == (30, 23)
+    for bad in ("0 6 * * 1", "*/5 * * * *", "0 24 * * *", "60 1 * * *", "daily"):
+        with pytest.raises(ValueError, match="REVOPS_DAILY_CRON"):
+            daily_time(bad)
 
 
 def test_asset_graph_matches_snapshot() -> None:

@@ -4,7 +4,7 @@ fixture files in fixtures/ingest/landing (see the comments next to each expectat
 from __future__ import annotations
 
 import shutil
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -366,3 +366,170 @@ def test_committed_contract_doc_is_up_to_date():
     assert DOC_PATH.read_text() == render_landing_contract(), (
         "docs/landing_contract.md is stale: run `python -m revops.ingest.docs`"
     )
+
+
+# --- daily partitions: dated files, windows, _landed_date ------------------------------------
+
+
+def test_dated_file_stems(tmp_path):
+    from revops.ingest.discover import discover, file_date
+
+    assert file_date("2026-10-31") == date(2026, 10, 31)
+    # not ISO dates: undated (the bad-input corpus names files 2026-01-15__good.csv)
+    for stem in ("2026-01-15__good", "2025-01", "20261031", "2026-02-30", "opps", "2026-1-5"):
+        assert file_date(stem) is None, stem
+    write(tmp_path / "crm" / "opportunity" / "2026-10-31.csv", OPP_HEADER)
+    write(tmp_path / "plan" / "quotas.csv", "rep_id,month,quota_amount,currency\n")
+    found = {f.rel_path: f.file_date for f in discover(tmp_path).files}
+    assert found == {"crm/opportunity/2026-10-31.csv": date(2026, 10, 31), "plan/quotas.csv": None}
+
+
+def _opp_files(landing: Path) -> None:
+    """Three dated extracts (one row each, the id says the day) and one undated file."""
+    for day in ("2026-03-01", "2026-03-02", "2026-03-03"):
+        write(
+            landing / "crm" / "opportunity" / f"{day}.csv",
+            OPP_HEADER + f"o{day[-1]},Prospecting,{day},{day}T12:00:00Z\n",
+        )
+    write(
+        landing / "crm" / "opportunity" / "manual_fix.csv",
+        OPP_HEADER + "oM,Prospecting,2026-02-01,2026-02-01\n",
+    )
+
+
+def test_a_window_loads_its_days_and_undated_files_once(con, tmp_path):
+    landing = tmp_path / "landing"
+    _opp_files(landing)
+    window = (date(2026, 3, 1), date(2026, 3, 2))
+    first = load_landing(con, landing, loaded_at=RUN_AT, window=window)
+    assert [(f.file, f.status, f.landed_date) for f in first.files] == [
+        ("crm/opportunity/2026-03-01.csv", "loaded", date(2026, 3, 1)),
+        ("crm/opportunity/2026-03-02.csv", "loaded", date(2026, 3, 2)),
+        # undated: the window's last day
+        ("crm/opportunity/manual_fix.csv", "loaded", date(2026, 3, 2)),
+    ]
+    assert first.window == window
+    assert first.waiting == ["crm/opportunity/2026-03-03.csv"]  # after the window: waits
+    assert any("1 dated file(s) outside the window" in m for m in first.messages)
+    # the next day's run: its own file only; the undated file is not loaded twice
+    second = load_landing(
+        con, landing, loaded_at=datetime(2026, 3, 4, 6), window=(date(2026, 3, 3),) * 2
+    )
+    assert [(f.file, f.status) for f in second.files] == [
+        ("crm/opportunity/2026-03-03.csv", "loaded"),
+        ("crm/opportunity/manual_fix.csv", "skipped"),
+    ]
+    assert second.waiting == []  # the days before are loaded already
+    assert rows(con, "select id, _landed_date from raw_crm.opportunity order by id") == [
+        ("o1", date(2026, 3, 1)),
+        ("o2", date(2026, 3, 2)),
+        ("o3", date(2026, 3, 3)),
+        ("oM", date(2026, 3, 2)),
+    ]
+    assert rows(
+        con, "select file, landed_date from raw_meta.load_log where status = 'loaded' order by 1"
+    ) == [
+        ("crm/opportunity/2026-03-01.csv", date(2026, 3, 1)),
+        ("crm/opportunity/2026-03-02.csv", date(2026, 3, 2)),
+        ("crm/opportunity/2026-03-03.csv", date(2026, 3, 3)),
+        ("crm/opportunity/manual_fix.csv", date(2026, 3, 2)),
+    ]
+
+
+def test_an_earlier_day_left_out_waits_for_its_own_run(con, tmp_path):
+    landing = tmp_path / "landing"
+    _opp_files(landing)
+    report = load_landing(con, landing, loaded_at=RUN_AT, window=(date(2026, 3, 3),) * 2)
+    assert [f.file for f in report.files if f.status == "loaded"] == [
+        "crm/opportunity/2026-03-03.csv",
+        "crm/opportunity/manual_fix.csv",
+    ]
+    assert report.waiting == ["crm/opportunity/2026-03-01.csv", "crm/opportunity/2026-03-02.csv"]
+    rerun = load_landing(con, landing, loaded_at=RUN_AT, window=(date(2026, 3, 1),) * 2)
+    assert [(f.file, f.status) for f in rerun.files] == [
+        ("crm/opportunity/2026-03-01.csv", "loaded"),
+        ("crm/opportunity/manual_fix.csv", "skipped"),
+    ]
+
+
+def test_without_a_window_every_file_loads_and_undated_rows_take_the_utc_load_date(con, tmp_path):
+    landing = tmp_path / "landing"
+    _opp_files(landing)
+    # 23:30 at UTC-05:00 is 04:30 UTC the next day: the landed date is the UTC date
+    loaded_at = datetime.fromisoformat("2026-03-09T23:30:00-05:00")
+    report = load_landing(con, landing, loaded_at=loaded_at)
+    assert report.window is None and report.waiting == []
+    assert rows(con, "select id, _landed_date from raw_crm.opportunity order by id") == [
+        ("o1", date(2026, 3, 1)),
+        ("o2", date(2026, 3, 2)),
+        ("o3", date(2026, 3, 3)),
+        ("oM", date(2026, 3, 10)),
+    ]
+
+
+def test_quarantined_rows_carry_the_landed_date(con, landing):
+    load_landing(con, landing, systems=["crm"], loaded_at=RUN_AT, window=(date(2026, 1, 14),) * 2)
+    assert rows(con, "select distinct landed_date from raw_meta.quarantine") == [
+        (date(2026, 1, 14),)
+    ]
+
+
+def test_a_window_ending_before_it_starts_is_refused(con, landing):
+    with pytest.raises(ValueError, match="before its start"):
+        load_landing(con, landing, window=(date(2026, 3, 2), date(2026, 3, 1)))
+
+
+def test_existing_warehouse_gains_the_landed_date_columns(con, tmp_path):
+    """A warehouse built before daily partitions: raw tables and raw_meta without landed dates.
+    Ingestion adds the columns (old rows keep NULL) and fills them for new rows."""
+    con.execute("create schema raw_plan")
+    con.execute(
+        "create table raw_plan.quotas (rep_id varchar, month date, quota_amount decimal(18,4), "
+        "currency varchar, _source_file varchar, _source_row bigint, _loaded_at timestamp)"
+    )
+    con.execute(
+        "insert into raw_plan.quotas values ('old', '2025-01-01', 1, 'USD', 'x', 1, ?)", [RUN_AT]
+    )
+    con.execute("create schema raw_meta")
+    con.execute(
+        'create table raw_meta.load_log (file varchar, sha256 varchar, "table" varchar, '
+        "rows_in bigint, rows_loaded bigint, rows_quarantined bigint, status varchar, "
+        "error varchar, loaded_at timestamp)"
+    )
+    con.execute(
+        "insert into raw_meta.load_log values ('x', 's', 'raw_plan.quotas', 1, 1, 0, 'loaded', "
+        "null, ?)",
+        [RUN_AT],
+    )
+    con.execute(
+        'create table raw_meta.quarantine ("table" varchar, source_file varchar, '
+        "source_row bigint, column_name varchar, problem varchar, raw_value varchar, "
+        "record varchar, quarantined_at timestamp)"
+    )
+    landing = tmp_path / "landing"
+    write(
+        landing / "plan" / "quotas" / "2026-03-01.csv",
+        "rep_id,month,quota_amount,currency\nnew,2026-03-01,2,USD\nbad,2026-03-01,x,USD\n",
+    )
+    load_landing(con, landing, loaded_at=RUN_AT)
+    assert rows(con, "select rep_id, _landed_date from raw_plan.quotas order by rep_id") == [
+        ("new", date(2026, 3, 1)),
+        ("old", None),
+    ]
+    assert rows(con, "select file, landed_date from raw_meta.load_log order by file") == [
+        ("plan/quotas/2026-03-01.csv", date(2026, 3, 1)),
+        ("x", None),
+    ]
+    assert rows(con, "select source_row, landed_date from raw_meta.quarantine") == [
+        (2, date(2026, 3, 1))
+    ]
+    # lineage columns come last, _landed_date after _loaded_at
+    columns = [
+        r[0]
+        for r in rows(
+            con,
+            "select column_name from information_schema.columns where table_schema = 'raw_plan' "
+            "and table_name = 'quotas' order by ordinal_position",
+        )
+    ]
+    assert columns[-4:] == ["_source_file", "_source_row", "_loaded_at", "_landed_date"]

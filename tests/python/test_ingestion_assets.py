@@ -1,8 +1,12 @@
-"""The ingestion assets: graph shape, and in-process materializations against tmp paths."""
+"""The ingestion assets: graph shape, and in-process materializations against tmp paths.
+
+The assets are daily-partitioned; the fixtures are undated files, so any partition loads them.
+"""
 
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -11,8 +15,10 @@ import pytest
 
 from revops.assets.ingestion import ingestion_assets
 from revops.contract import load_contract
+from revops.partitions import daily_partitions, run_tags
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest" / "landing"
+DAY = "2026-01-15"
 
 
 @pytest.fixture
@@ -40,6 +46,8 @@ def test_asset_graph_matches_the_contract():
         assert asset.can_subset
         assert {k.path[0] for k in asset.keys} == {f"raw_{system.name}"}
         assert {k.path[1] for k in asset.keys} == set(system.tables)
+        assert asset.partitions_def is daily_partitions
+        assert asset.backfill_policy == dg.BackfillPolicy.single_run()
         for spec in asset.specs:
             assert spec.group_name == "raw"
             assert spec.kinds == {"duckdb"}
@@ -48,7 +56,7 @@ def test_asset_graph_matches_the_contract():
 
 def test_materialize_loads_and_reports_per_table(env):
     _, warehouse = env
-    result = dg.materialize(ingestion_assets)
+    result = dg.materialize(ingestion_assets, partition_key=DAY)
     assert result.success
     meta = materializations(result)
     assert len(meta) == 30
@@ -61,7 +69,7 @@ def test_materialize_loads_and_reports_per_table(env):
     assert meta["raw_plan/quotas"]["total_rows"] == 2
     assert meta["raw_crm/account"]["files_loaded"] == 0
 
-    again = materializations(dg.materialize(ingestion_assets))
+    again = materializations(dg.materialize(ingestion_assets, partition_key="2026-01-16"))
     assert again["raw_crm/opportunity"]["rows_loaded"] == 0
     assert again["raw_crm/opportunity"]["files_skipped"] == 1
     assert again["raw_crm/opportunity"]["total_rows"] == 2
@@ -71,7 +79,7 @@ def test_materialize_loads_and_reports_per_table(env):
 
 def test_a_subset_loads_only_the_selected_tables(env):
     _, warehouse = env
-    result = dg.materialize(ingestion_assets, selection=["raw_plan/quotas"])
+    result = dg.materialize(ingestion_assets, selection=["raw_plan/quotas"], partition_key=DAY)
     assert result.success
     assert set(materializations(result)) == {"raw_plan/quotas"}
     with duckdb.connect(str(warehouse), read_only=True) as con:
@@ -83,7 +91,7 @@ def test_a_subset_loads_only_the_selected_tables(env):
 def test_rejected_file_fails_the_asset_after_loading_the_rest(env):
     landing, warehouse = env
     (landing / "crm" / "opportunity" / "broken.csv").write_text("id;stage_name\n1;x\n")
-    result = dg.materialize(ingestion_assets, raise_on_error=False)
+    result = dg.materialize(ingestion_assets, raise_on_error=False, partition_key=DAY)
     assert not result.success
     failures = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
     assert [e.step_key for e in failures] == ["ingest_crm"]
@@ -97,3 +105,46 @@ def test_rejected_file_fails_the_asset_after_loading_the_rest(env):
     assert meta["raw_billing/subscriptions"]["rows_loaded"] == 2  # other systems unaffected
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw_crm.opportunity").fetchone() == (2,)
+
+
+def test_a_range_run_loads_the_dated_files_of_its_days_and_reports_its_window(env):
+    """Dated files of 2026-01-14..2026-01-16; a run over 01-14..01-15 loads those two days and
+    the undated fixture, and lists the 01-16 file as waiting; the 01-16 run loads it."""
+    landing, warehouse = env
+    header = "rep_id,month,quota_amount,currency\n"
+    for day, rep in (("2026-01-14", "005X"), ("2026-01-15", "005Y"), ("2026-01-16", "005Z")):
+        (landing / "plan" / "quotas").mkdir(exist_ok=True)
+        (landing / "plan" / "quotas" / f"{day}.csv").write_text(
+            f"{header}{rep},2026-01-01,10,USD\n"
+        )
+    first = dg.materialize(
+        ingestion_assets,
+        selection=["raw_plan/quotas"],
+        tags=run_tags(date(2026, 1, 14), date(2026, 1, 15)),
+    )
+    assert first.success
+    # one run, one materialization per partition of the range
+    partitions = sorted(e.partition for e in first.get_asset_materialization_events())
+    assert partitions == ["2026-01-14", "2026-01-15"]
+    meta = materializations(first)["raw_plan/quotas"]
+    assert (meta["window_start"], meta["window_end"]) == ("2026-01-14", "2026-01-15")
+    assert meta["files_loaded"] == 3  # quotas.csv (undated) + the two dated files
+    assert meta["rows_loaded"] == 4  # 2 + 1 + 1
+    assert meta["files_waiting"] == 1
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        landed = con.execute(
+            "select rep_id, _landed_date from raw_plan.quotas order by rep_id"
+        ).fetchall()
+    # the undated file takes the window's last day; dated files their own day
+    assert landed == [
+        ("005A", date(2026, 1, 15)),
+        ("005B", date(2026, 1, 15)),
+        ("005X", date(2026, 1, 14)),
+        ("005Y", date(2026, 1, 15)),
+    ]
+    second = dg.materialize(
+        ingestion_assets, selection=["raw_plan/quotas"], partition_key="2026-01-16"
+    )
+    meta = materializations(second)["raw_plan/quotas"]
+    assert (meta["files_loaded"], meta["rows_loaded"], meta["files_waiting"]) == (1, 1, 0)
+    assert meta["total_rows"] == 5

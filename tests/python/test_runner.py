@@ -1,7 +1,9 @@
-"""`make run` generates demo data only when the landing directory is empty."""
+"""`make run` generates demo data only when the landing directory is empty, and runs ONE
+Dagster run over the window of days that landed."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -38,7 +40,150 @@ def test_empty_landing_gets_the_demo_business(tmp_path: Path) -> None:
     assert systems == ["billing", "crm", "marketing", "plan"]
 
 
-def test_job_run_config_passes_as_of_date_to_dbt() -> None:
+def test_job_run_config_passes_as_of_date_and_full_refresh_to_dbt() -> None:
     config = runner.job_run_config("2026-06-30")
     assert config["ops"]["revops_dbt"]["config"] == {"as_of_date": "2026-06-30"}
     assert runner.job_run_config(None)["ops"]["revops_dbt"]["config"] == {}
+    assert runner.job_run_config(full_refresh=True)["ops"]["revops_dbt"]["config"] == {
+        "full_refresh": True
+    }
+
+
+def test_daily_days_reach_the_generator_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def fake_generate(landing, **kwargs):
+        calls.append(kwargs)
+        return {"crm.task": 1}
+
+    monkeypatch.setattr("revops.generate.generate", fake_generate)
+    runner.ensure_demo_data(tmp_path / "a", scale=0.5, seed=3)
+    runner.ensure_demo_data(tmp_path / "b", scale=0.5, seed=3, daily_days=5)
+    assert calls == [{"scale": 0.5, "seed": 3}, {"scale": 0.5, "seed": 3, "daily_days": 5}]
+
+
+# --- the window of `revops run` ----------------------------------------------------------------
+
+D = date.fromisoformat
+
+
+def _landing(root: Path, names: list[str]) -> Path:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("id\n")
+    return root
+
+
+def test_window_runs_from_the_earliest_unloaded_day_to_the_latest_day(tmp_path: Path) -> None:
+    landing = _landing(
+        tmp_path,
+        [
+            "crm/task/2026-10-28.csv",
+            "crm/task/2026-10-29.csv",
+            "crm/event/2026-10-30.csv",
+            "crm/event/2026-10-31.csv",
+            "crm/event/manual.csv",  # undated: never moves the window
+        ],
+    )
+    assert runner.landing_window(landing, set()) == (D("2026-10-28"), D("2026-10-31"))
+    loaded = {"crm/task/2026-10-28.csv", "crm/task/2026-10-29.csv"}
+    assert runner.landing_window(landing, loaded) == (D("2026-10-30"), D("2026-10-31"))
+    # a day loaded for one table but not another still counts as not loaded
+    loaded = {"crm/task/2026-10-28.csv", "crm/task/2026-10-29.csv", "crm/event/2026-10-31.csv"}
+    assert runner.landing_window(landing, loaded) == (D("2026-10-30"), D("2026-10-31"))
+    everything = {f"crm/task/2026-10-2{d}.csv" for d in (8, 9)} | {
+        f"crm/event/2026-10-3{d}.csv" for d in (0, 1)
+    }
+    assert runner.landing_window(landing, everything) == (D("2026-10-31"), D("2026-10-31"))
+    assert runner.landing_window(_landing(tmp_path / "u", ["crm/task/x.csv"]), set()) is None
+
+
+def test_loaded_paths_read_the_load_log(tmp_path: Path) -> None:
+    import duckdb
+
+    from revops.ingest import ensure_meta_tables
+
+    db = tmp_path / "wh.duckdb"
+    assert runner.loaded_paths(db) == set()  # no warehouse yet
+    con = duckdb.connect(str(db))
+    ensure_meta_tables(con)
+    con.execute(
+        "insert into raw_meta.load_log (file, status) values ('a/b/2026-01-01.csv', 'loaded'), "
+        "('a/b/2026-01-02.csv', 'rejected')"
+    )
+    con.close()
+    assert runner.loaded_paths(db) == {"a/b/2026-01-01.csv"}
+
+
+def test_window_overrides_and_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from revops import partitions
+
+    monkeypatch.setattr(partitions, "last_day", lambda: D("2026-11-21"))
+    found = (D("2026-10-28"), D("2026-10-31"))
+    assert runner.resolve_window(found) == (found, [])
+    assert runner.resolve_window(found, start=D("2026-10-01"))[0] == (D("2026-10-01"), found[1])
+    assert runner.resolve_window(found, end=D("2026-10-29"))[0] == (found[0], D("2026-10-29"))
+    # --end before the computed start: a run of that one day
+    assert runner.resolve_window(found, end=D("2026-10-20"))[0] == (D("2026-10-20"),) * 2
+    # --start after the computed end: that one day
+    assert runner.resolve_window(found, start=D("2026-11-05"))[0] == (D("2026-11-05"),) * 2
+    # nothing dated: the last complete day
+    window, notes = runner.resolve_window(None)
+    assert window == (D("2026-11-21"),) * 2 and "no dated landing file" in notes[0]
+    # files dated today or later wait; the window stops at the last complete day
+    window, notes = runner.resolve_window((D("2026-11-20"), D("2026-11-23")))
+    assert window == (D("2026-11-20"), D("2026-11-21")) and "wait" in notes[0]
+    window, _ = runner.resolve_window((D("2026-11-22"), D("2026-11-23")))
+    assert window == (D("2026-11-21"),) * 2
+    with pytest.raises(ValueError, match="before its start"):
+        runner.resolve_window(found, start=D("2026-10-30"), end=D("2026-10-29"))
+    with pytest.raises(ValueError, match="outside the daily partitions"):
+        runner.resolve_window(found, end=D("2026-11-22"))
+    with pytest.raises(ValueError, match="REVOPS_PARTITIONS_START"):
+        runner.resolve_window((D("2024-10-31"), D("2026-10-31")))
+
+
+def test_one_run_per_window() -> None:
+    assert runner.execution_args((D("2026-10-31"),) * 2) == {"partition_key": "2026-10-31"}
+    assert runner.execution_args((D("2026-10-29"), D("2026-10-31"))) == {
+        "tags": {
+            "dagster/asset_partition_range_start": "2026-10-29",
+            "dagster/asset_partition_range_end": "2026-10-31",
+        }
+    }
+
+
+def test_cli_run_options_reach_the_runner(monkeypatch: pytest.MonkeyPatch) -> None:
+    from revops import cli
+
+    seen = {}
+    monkeypatch.setattr(runner, "run", lambda **kwargs: seen.update(kwargs) or 0)
+    argv = ["run", "--start", "2026-10-01", "--end", "2026-10-03", "--full-refresh"]
+    assert cli.main([*argv, "--daily-days", "3"]) == 0
+    assert seen == {
+        "scale": None,
+        "seed": 42,
+        "as_of_date": None,
+        "start": D("2026-10-01"),
+        "end": D("2026-10-03"),
+        "full_refresh": True,
+        "daily_days": 3,
+    }
+
+
+def test_cli_generate_passes_daily_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from revops import cli
+
+    calls = []
+
+    def fake_generate(landing, **kwargs):
+        calls.append(kwargs.get("daily_days"))
+        return {"crm.task": 1}
+
+    monkeypatch.setattr("revops.generate.generate", fake_generate)
+    assert cli.main(["generate", "--landing", str(tmp_path), "--daily-days", "4"]) == 0
+    assert cli.main(["generate", "--landing", str(tmp_path)]) == 0
+    assert calls == [4, None]  # not passed at all by default

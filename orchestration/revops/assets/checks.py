@@ -4,6 +4,10 @@
                (the dbt models after raw tables; published_warehouse after marts).
   gx_warnings  severity WARN, not blocking: recorded in the asset's check history.
 
+In a partitioned run the raw suites validate only the rows landed in the run's window
+(`_landed_date` between its first and last day), except the rules that are whole-table by nature
+(see revops.checks.suites); mart suites always validate whole tables.
+
 great_expectations is imported only when a check runs (revops.checks.gx_run), never when the
 definitions load.
 """
@@ -16,6 +20,7 @@ import dagster as dg
 from revops.assets.publish import mart_asset_keys
 from revops.checks.rules import ERROR, WARN, Severity, Suite
 from revops.checks.suites import mart_suites, raw_suites
+from revops.partitions import Window, window_of
 
 BLOCKING_CHECK = "gx_blocking"
 WARNING_CHECK = "gx_warnings"
@@ -55,9 +60,10 @@ def check_results(
     db_path: Path,
     docs_dir: Path,
     run_name: str,
+    window: Window | None = None,
 ) -> Iterator[dg.AssetCheckResult]:
     """Measure the selected suites in DuckDB (read-only), validate them, yield one result per
-    selected check."""
+    selected check. `window` scopes the suites that have a window column (raw tables)."""
     from revops.checks.gx_run import validate
     from revops.checks.metrics import measure
     from revops.warehouse import connect, writer_lock
@@ -68,7 +74,7 @@ def check_results(
     with writer_lock(db_path):  # never read while a writer of another run is mid-way
         con = connect(db_path, read_only=True)
         try:
-            measurements = [measure(con, s) for s in wanted]
+            measurements = [measure(con, s, window) for s in wanted]
         finally:
             con.close()
     for outcome in validate(measurements, docs_dir=docs_dir, run_name=run_name):
@@ -95,8 +101,19 @@ def check_results(
                     "unexpected_count": sum(o.unexpected for o in failed),
                     "failed_rules": dg.MetadataValue.md("\n".join(lines) or "none"),
                     "gx_data_docs": dg.MetadataValue.path(str(outcome.docs_path or docs_dir)),
+                    "scope": scope_label(outcome.suite, window),
                 },
             )
+
+
+def scope_label(suite: Suite, window: Window | None) -> str:
+    """What the suite validated: the rows landed in the window, or the whole table."""
+    if window is None or suite.window_column is None:
+        return "whole table"
+    return (
+        f"rows with {suite.window_column} in {window[0]} .. {window[1]} "
+        "(whole-table rules: whole table)"
+    )
 
 
 def build_gx_check(
@@ -113,13 +130,17 @@ def build_gx_check(
         from revops.config import warehouse_path
 
         docs_dir = gx_docs_dir() / context.op_execution_context.run_id / docs_subdir
+        window = window_of(context)
         context.log.info(f"GX Data Docs: {docs_dir / 'index.html'}")
+        if window:
+            context.log.info(f"raw suites scoped to rows landed {window[0]} .. {window[1]}")
         yield from check_results(
             suites,
             set(context.selected_asset_check_keys),
             warehouse_path(),
             docs_dir,
             run_name=context.op_execution_context.run_id,
+            window=window,
         )
 
     return _gx_checks

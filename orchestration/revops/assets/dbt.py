@@ -1,4 +1,10 @@
-"""The dbt project as Dagster assets, loaded from a manifest prepared by `make` (dbt parse)."""
+"""The dbt project as Dagster assets, loaded from a manifest prepared by `make` (dbt parse).
+
+Daily-partitioned like ingestion: a run over one day or a range of days is ONE `dbt build`
+with vars partition_start / partition_end (the window, inclusive) and as_of_date (its last
+day), which the incremental models use to pick the keys to reprocess. A range backfill is one
+run (BackfillPolicy.single_run), so one dbt invocation.
+"""
 
 import json
 import sys
@@ -16,7 +22,8 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from revops.config import PROJECT_DIR
+from revops.config import PROJECT_DIR, dbt_target_dir
+from revops.partitions import Window, daily_partitions, window_of
 from revops.warehouse import writer_lock
 
 LAYER_GROUPS = {"staging", "intermediate", "marts"}
@@ -25,7 +32,9 @@ LAYER_GROUPS = {"staging", "intermediate", "marts"}
 @cache
 def dbt_project() -> DbtProject:
     """One cached DbtProject; its manifest is built by `make manifest`, never at load time."""
-    return DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
+    return DbtProject(
+        project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR, target_path=dbt_target_dir()
+    )
 
 
 class RevopsTranslator(DagsterDbtTranslator):
@@ -56,21 +65,34 @@ TRANSLATOR = RevopsTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
 
 
 class DbtRunConfig(dg.Config):
-    """Run-time vars for dbt; as_of_date empty means the latest date in the loaded data."""
+    """Run-time options for dbt.
+
+    as_of_date: "today" for the models; empty means the run window's last day (or, in a run
+    without a window, the latest date in the loaded data). full_refresh: rebuild the
+    incremental models from scratch (`dbt build --full-refresh`).
+    """
 
     as_of_date: str | None = None
     full_refresh: bool = False
 
 
-def dbt_vars(config: DbtRunConfig) -> dict[str, Any]:
-    return {"as_of_date": config.as_of_date} if config.as_of_date else {}
+def dbt_vars(config: DbtRunConfig, window: Window | None = None) -> dict[str, Any]:
+    """The --vars of a run: the window and as_of_date (config wins over the window's end)."""
+    out: dict[str, Any] = {}
+    if window is not None:
+        out["partition_start"] = window[0].isoformat()
+        out["partition_end"] = window[1].isoformat()
+        out["as_of_date"] = window[1].isoformat()
+    if config.as_of_date:
+        out["as_of_date"] = config.as_of_date
+    return out
 
 
-def build_args(config: DbtRunConfig) -> list[str]:
+def build_args(config: DbtRunConfig, window: Window | None = None) -> list[str]:
     args = ["build"]
     if config.full_refresh:
         args.append("--full-refresh")
-    dbt_vars_ = dbt_vars(config)
+    dbt_vars_ = dbt_vars(config, window)
     if dbt_vars_:
         args += ["--vars", json.dumps(dbt_vars_)]
     return args
@@ -85,13 +107,17 @@ def manifest_path() -> Path:
     project=dbt_project(),
     dagster_dbt_translator=TRANSLATOR,
     name="revops_dbt",
+    partitions_def=daily_partitions,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def revops_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig
 ) -> Iterator[Any]:
     """dbt build of the selected models, seeds, snapshots and tests, one writer at a time."""
+    args = build_args(config, window_of(context))
+    context.log.info(f"dbt {' '.join(args)}")
     with writer_lock():
-        yield from dbt.cli(build_args(config), context=context).stream()
+        yield from dbt.cli(args, context=context).stream()
 
 
 def dbt_executable() -> str:

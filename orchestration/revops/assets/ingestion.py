@@ -1,10 +1,16 @@
-"""Dagster assets for ingestion: one multi-asset per source system, one spec per raw table."""
+"""Dagster assets for ingestion: one multi-asset per source system, one spec per raw table.
+
+Daily-partitioned: a run over one day or a range of days loads the dated files of those days
+and any undated file not loaded yet (revops.ingest.load_landing with the run's window). A range
+backfill is one run (BackfillPolicy.single_run).
+"""
 
 from collections.abc import Iterator
 
 import dagster as dg
 
 from revops.contract import System, load_contract
+from revops.partitions import daily_partitions, window_of
 
 GROUP = "raw"
 
@@ -34,11 +40,18 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
     tables = load_contract()[system].tables
     selected = {name for name in tables if table_key(system, name) in context.selected_asset_keys}
     db_path, landing = config.warehouse_path(), config.landing_dir()
+    window = window_of(context)
+    if window:
+        context.log.info(f"window {window[0]} .. {window[1]}: dated files of these days")
     with warehouse.writer_lock(db_path):
         con = warehouse.connect(db_path)
         try:
             report = load_landing(
-                con, landing, systems=[system], tables={(system, t) for t in selected}
+                con,
+                landing,
+                systems=[system],
+                tables={(system, t) for t in selected},
+                window=window,
             )
             totals = {
                 t: con.execute(f"select count(*) from raw_{system}.{t}").fetchone()[0]
@@ -62,6 +75,11 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
                 "files_rejected": result.files_rejected,
                 "total_rows": totals[name],
                 "landing_dir": dg.MetadataValue.path(str(landing)),
+                "window_start": str(window[0]) if window else "",
+                "window_end": str(window[1]) if window else "",
+                "files_waiting": sum(
+                    1 for w in report.waiting if w.startswith(f"{system}/{name}/")
+                ),
             },
         )
     if report.rejected:
@@ -82,6 +100,8 @@ def build_system_asset(system: System) -> dg.AssetsDefinition:
         name=f"ingest_{system.name}",
         specs=_specs(system),
         can_subset=True,
+        partitions_def=daily_partitions,
+        backfill_policy=dg.BackfillPolicy.single_run(),
         description=system.description or f"Load {system.name} landing files into DuckDB",
     )
     def _ingest(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:

@@ -1,15 +1,23 @@
 """The suites: raw tables generated from the landing contract, marts from a short registry.
 
-Raw rules (one suite per raw table, asset raw_<system>/<table>):
-  error  columns_present      every contract and lineage column exists
-  error  not_null(<col>)      keys and required columns are never null
-  error  allowed(<col>)       closed vocabularies of the contract (currencies, teams)
-  error  load_log_reconciles  rows in the table = rows raw_meta.load_log says were loaded
-  warn   unique_key_per_file  a key appears once per extract (staging dedups across extracts)
-  warn   vocabulary(<col>)    open vocabularies: stages (seed stage_mapping), statuses
-  warn   non_negative(<col>)  money and counts are >= 0 unless the contract says otherwise
-  warn   not_future(<col>)    event dates are not later than the row's load + tolerance
-  warn   row_count_vs_previous_load   the latest load brought at least half the previous one
+Raw rules (one suite per raw table, asset raw_<system>/<table>), and their scope in a run with
+a window ("window": only the rows with _landed_date in the window; "table": the whole table):
+  error  columns_present      table   every contract and lineage column exists
+  error  not_null(<col>)      window  keys and required columns are never null
+  error  allowed(<col>)       window  closed vocabularies of the contract (currencies, teams)
+  error  load_log_reconciles  table   rows in the table = rows raw_meta.load_log says were
+                                      loaded (a count: cheap, and it also sees rows lost
+                                      outside the window)
+  warn   unique_key_per_file  window  a key appears once per extract (staging dedups across
+                                      extracts); a file's rows share one _landed_date, so the
+                                      window holds whole files
+  warn   vocabulary(<col>)    window  open vocabularies: stages (seed stage_mapping), statuses
+  warn   non_negative(<col>)  window  money and counts are >= 0 unless the contract says otherwise
+  warn   not_future(<col>)    window  event dates are not later than the row's load + tolerance
+  warn   row_count_vs_previous_load   table   the latest landed day brought at least half the
+                                      rows of the previous landed day (from raw_meta.load_log)
+Uniqueness of a key across extracts is not a raw rule: a key legitimately repeats (updated
+versions); staging keeps the latest version and dbt tests its uniqueness on the whole model.
 
 Mart rules: MART_RULES maps a mart model to its rules, written with the helpers below. To
 guard another mart, add an entry; rules for a mart that is not in the dbt project are ignored.
@@ -105,34 +113,40 @@ def _columns_present(table: Table) -> Rule:
         ),
         description=f"all {len(expected)} contract and lineage columns exist (missing count)",
         counts_rows=False,
+        whole_table=True,
     )
 
 
 def _load_log_rules(table: Table) -> list[Rule]:
     log = f"raw_meta.load_log where \"table\" = '{table.qualified_name}' and status = 'loaded'"
+    # per landed day (rows logged before landed dates existed count on their load's UTC date)
+    day = "coalesce(landed_date, cast(loaded_at as date))"
     latest_two = (
-        f"select loaded_at, sum(rows_in)::double as n from {log} "
-        "group by loaded_at order by loaded_at desc limit 2"
+        f"select {day} as day, sum(rows_in)::double as n from {log} "
+        "group by day order by day desc limit 2"
     )
     return [
         Rule(
             name="load_log_reconciles",
             metric=f"abs(count(*) - (select coalesce(sum(rows_loaded), 0) from {log}))",
             description="row count equals the rows raw_meta.load_log records as loaded",
+            whole_table=True,
         ),
         Rule(
             name="row_count_vs_previous_load",
             metric=(
-                "coalesce((select arg_max(n, loaded_at) / nullif(arg_min(n, loaded_at), 0) "
+                "coalesce((select arg_max(n, day) / nullif(arg_min(n, day), 0) "
                 f"from ({latest_two}) having count(*) = 2), 1.0)"
             ),
             description=(
-                f"rows in the latest load / rows in the previous load >= {ROW_COUNT_MIN_RATIO}"
+                "rows landed on the latest landed day / rows of the previous landed day "
+                f">= {ROW_COUNT_MIN_RATIO}"
             ),
             severity=WARN,
             min_value=ROW_COUNT_MIN_RATIO,
             max_value=None,
             counts_rows=False,
+            whole_table=True,
         ),
     ]
 
@@ -216,6 +230,7 @@ def raw_suite(table: Table) -> Suite:
         relation=table.qualified_name,
         asset_key=(table.raw_schema, table.name),
         rules=raw_rules(table),
+        window_column="_landed_date",
     )
 
 
@@ -343,6 +358,7 @@ def suites_snapshot() -> dict[str, list[dict[str, object]]]:
                 "severity": r.severity,
                 "min": r.min_value,
                 "max": r.max_value,
+                "scope": s.scope(r),
                 "description": r.description,
                 "sql": r.metric,
             }

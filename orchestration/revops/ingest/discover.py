@@ -1,8 +1,15 @@
-"""Find the landing files of every contract table; report whatever does not fit the layout."""
+"""Find the landing files of every contract table; report whatever does not fit the layout.
+
+A file whose stem is an ISO date (`crm/task/2026-10-31.csv`) is DATED: the extract of that
+day, loaded by the run whose window holds the day. Any other file is UNDATED (a bulk or
+hand-dropped file) and is loaded by whichever run comes first.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from revops.contract import Table, load_contract
@@ -22,23 +29,52 @@ class LandingFile:
     path: Path
     rel_path: str  # relative to the landing folder, '/'-separated: the file's identity
     fmt: str  # csv | parquet | jsonl | json
+    file_date: date | None = None  # the day of a dated file, None for an undated one
 
 
 @dataclass
 class Discovery:
     files: list[LandingFile] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # relative paths not loaded, with a reason
+    outside_window: list[LandingFile] = field(default_factory=list)  # dated, not in the window
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def file_date(stem: str) -> date | None:
+    """The date of a dated file's stem (`2026-10-31`), None when the stem is not an ISO date."""
+    if not _ISO_DATE.fullmatch(stem):
+        return None
+    try:
+        return date.fromisoformat(stem)
+    except ValueError:
+        return None
+
+
+def in_window(lf: LandingFile, window: tuple[date, date] | None) -> bool:
+    """Whether a run with this window considers the file: every undated file, and dated files
+    of the window's days (every file when there is no window)."""
+    if window is None or lf.file_date is None:
+        return True
+    return window[0] <= lf.file_date <= window[1]
 
 
 def _visible(path: Path) -> bool:
     return not path.name.startswith((".", "_"))
 
 
-def discover(landing_dir: Path, systems: list[str] | None = None) -> Discovery:
+def discover(
+    landing_dir: Path,
+    systems: list[str] | None = None,
+    window: tuple[date, date] | None = None,
+) -> Discovery:
     """List <landing>/<system>/<table>/*.<ext> and <landing>/<system>/<table>.<ext> files.
 
-    Files are returned sorted by relative path so loads are deterministic. Folders and files
-    that match no contract table are reported in `unknown`, never loaded.
+    Files are returned sorted by relative path so loads are deterministic (dated names sort
+    chronologically). Folders and files that match no contract table are reported in `unknown`,
+    never loaded. With a window (first day, last day, inclusive), dated files of other days go
+    to `outside_window` instead of `files`.
     """
     contract = load_contract()
     found = Discovery()
@@ -63,7 +99,11 @@ def discover(landing_dir: Path, systems: list[str] | None = None) -> Discovery:
                 for path in sorted(filter(_visible, entry.iterdir())):
                     fmt = FORMATS.get(path.suffix.lower())
                     if path.is_file() and fmt:
-                        found.files.append(LandingFile(tables[entry.name], path, rel(path), fmt))
+                        found.files.append(
+                            LandingFile(
+                                tables[entry.name], path, rel(path), fmt, file_date(path.stem)
+                            )
+                        )
                     else:
                         found.unknown.append(f"{rel(path)}: not a csv/parquet/jsonl/json file")
             else:
@@ -73,4 +113,7 @@ def discover(landing_dir: Path, systems: list[str] | None = None) -> Discovery:
                 else:
                     found.unknown.append(f"{rel(entry)}: not a table of the landing contract")
     found.files.sort(key=lambda f: f.rel_path)
+    if window is not None:
+        found.outside_window = [f for f in found.files if not in_window(f, window)]
+        found.files = [f for f in found.files if in_window(f, window)]
     return found

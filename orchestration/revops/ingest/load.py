@@ -1,15 +1,18 @@
 """Load new landing files into raw_<system>.<table>, one transaction per file.
 
 A file is identified by its path relative to the landing folder and the sha256 of its content;
-a file already loaded is skipped. Rows that break the contract go to raw_meta.quarantine and the
-rest of the file loads; a file that cannot be read, or lacks a required column, is rejected as a
-whole. Every outcome is logged in raw_meta.load_log, and a rejection never stops other files.
+a file already loaded is skipped. A run with a window (first day, last day) considers the dated
+files of those days and every undated file; each row gets the file's landed date
+(`_landed_date`: the day of a dated file, else the window's last day, else the UTC load date).
+Rows that break the contract go to raw_meta.quarantine and the rest of the file loads; a file
+that cannot be read, or lacks a required column, is rejected as a whole. Every outcome is
+logged in raw_meta.load_log, and a rejection never stops other files.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -27,16 +30,37 @@ META_DDL = (
     "create schema if not exists raw_meta",
     """create table if not exists raw_meta.load_log (
         file varchar, sha256 varchar, "table" varchar, rows_in bigint, rows_loaded bigint,
-        rows_quarantined bigint, status varchar, error varchar, loaded_at timestamp)""",
+        rows_quarantined bigint, status varchar, error varchar, loaded_at timestamp,
+        landed_date date)""",
     """create table if not exists raw_meta.quarantine (
         "table" varchar, source_file varchar, source_row bigint, column_name varchar,
-        problem varchar, raw_value varchar, record varchar, quarantined_at timestamp)""",
+        problem varchar, raw_value varchar, record varchar, quarantined_at timestamp,
+        landed_date date)""",
+    # warehouses created before daily partitions
+    "alter table raw_meta.load_log add column if not exists landed_date date",
+    "alter table raw_meta.quarantine add column if not exists landed_date date",
+)
+LOG_COLUMNS = (
+    'file, sha256, "table", rows_in, rows_loaded, rows_quarantined, status, error, loaded_at, '
+    "landed_date"
+)
+QUARANTINE_COLUMNS = (
+    '"table", source_file, source_row, column_name, problem, raw_value, record, quarantined_at, '
+    "landed_date"
 )
 
 
 def ensure_meta_tables(con: duckdb.DuckDBPyConnection) -> None:
     for ddl in META_DDL:
         con.execute(ddl)
+
+
+def landed_date_of(lf: LandingFile, window: tuple[date, date] | None, loaded_at: datetime) -> date:
+    """The file's landed date: its own day if dated, else the window's last day, else the
+    UTC date of the load (loaded_at is naive UTC)."""
+    if lf.file_date is not None:
+        return lf.file_date
+    return window[1] if window is not None else loaded_at.date()
 
 
 def file_sha256(path: Path) -> str:
@@ -56,7 +80,7 @@ def _loaded_files(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
 
 def _log(con: duckdb.DuckDBPyConnection, result: FileResult, loaded_at: datetime) -> None:
     con.execute(
-        "insert into raw_meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert into raw_meta.load_log ({LOG_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             result.file,
             result.sha256,
@@ -67,6 +91,7 @@ def _log(con: duckdb.DuckDBPyConnection, result: FileResult, loaded_at: datetime
             result.status,
             result.error,
             loaded_at,
+            result.landed_date,
         ],
     )
 
@@ -78,20 +103,23 @@ def _load_staged(
     label: str,
     sha: str,
     loaded_at: datetime,
+    landed: date,
 ) -> FileResult:
     """Insert the valid rows of one staged table and quarantine the others (no commit)."""
     table: Table = staged.table
     checked, problems = check(con, table, staged.relation)
     cols = ", ".join(f'"{c.name}"' for c in table.columns)
     con.execute(
-        f"insert into {table.qualified_name} ({cols}, _source_file, _source_row, _loaded_at) "
-        f"select {cols}, ?, _source_row, ? from {checked} where _problems is null",
-        [lf.rel_path, loaded_at],
+        f"insert into {table.qualified_name} "
+        f"({cols}, _source_file, _source_row, _loaded_at, _landed_date) "
+        f"select {cols}, ?, _source_row, ?, ? from {checked} where _problems is null",
+        [lf.rel_path, loaded_at, landed],
     )
     con.execute(
-        "insert into raw_meta.quarantine select ?, ?, _source_row, column_name, problem, "
-        f"raw_value, _record, ? from {problems} order by _row_id, ordinal",
-        [table.qualified_name, lf.rel_path, loaded_at],
+        f"insert into raw_meta.quarantine ({QUARANTINE_COLUMNS}) select ?, ?, _source_row, "
+        f"column_name, problem, raw_value, _record, ?, ? from {problems} "
+        "order by _row_id, ordinal",
+        [table.qualified_name, lf.rel_path, loaded_at, landed],
     )
     rows_in, rows_bad = con.execute(
         f"select count(*), count(*) filter (where _problems is not null) from {checked}"
@@ -115,6 +143,7 @@ def _load_staged(
         rows_loaded=rows_in - rows_bad,
         rows_quarantined=rows_bad,
         messages=messages,
+        landed_date=landed,
     )
 
 
@@ -124,9 +153,12 @@ def load_file(
     label: str,
     loaded_at: datetime,
     already_loaded: set[tuple[str, str]],
+    landed: date | None = None,
 ) -> list[FileResult]:
     """Load one file into its raw table(s) in a single transaction; never raises for the file's
-    own faults (they come back as a rejected result)."""
+    own faults (they come back as a rejected result). `landed` is the rows' _landed_date
+    (default: the file's own date, else the UTC date of loaded_at)."""
+    landed = landed or landed_date_of(lf, None, loaded_at)
     sha = file_sha256(lf.path)
     targets = target_tables(lf)
     if (lf.rel_path, sha) in already_loaded:
@@ -135,7 +167,9 @@ def load_file(
         staged = stage_file(con, lf)
         con.begin()
         try:
-            results = [_load_staged(con, st, lf, label, sha, loaded_at) for st in staged.tables]
+            results = [
+                _load_staged(con, st, lf, label, sha, loaded_at, landed) for st in staged.tables
+            ]
             for result in results:
                 _log(con, result, loaded_at)
             con.commit()
@@ -150,7 +184,14 @@ def load_file(
     except (RejectedFile, duckdb.Error) as exc:
         reason = str(exc) if isinstance(exc, RejectedFile) else f"load failed: {exc}"
         rejected = [
-            FileResult(lf.rel_path, t.qualified_name, sha, "rejected", error=f"{label}: {reason}")
+            FileResult(
+                lf.rel_path,
+                t.qualified_name,
+                sha,
+                "rejected",
+                error=f"{label}: {reason}",
+                landed_date=landed,
+            )
             for t in targets
         ]
         for result in rejected:
@@ -166,12 +207,15 @@ def load_landing(
     systems: list[str] | None = None,
     loaded_at: datetime | None = None,
     tables: set[tuple[str, str]] | None = None,
+    window: tuple[date, date] | None = None,
 ) -> LoadReport:
     """Load every new landing file of the given systems (default all) into the raw schemas.
 
     `loaded_at` is the run's single UTC timestamp (naive, in UTC); `tables` optionally limits
-    the load to some (system, table) pairs. Returns what happened to each file; rejected files
-    are in `report.rejected` and never stop the others.
+    the load to some (system, table) pairs; `window` (first day, last day, inclusive) limits
+    dated files to those days (undated files always count; dated files of other days wait for
+    their run and are listed in `report.waiting` when never loaded). Returns what happened to
+    each file; rejected files are in `report.rejected` and never stop the others.
     """
     loaded_at = loaded_at or datetime.now(UTC)
     if loaded_at.tzinfo is not None:
@@ -181,9 +225,18 @@ def load_landing(
     ensure_raw_tables(con, [t for s in chosen for t in contract[s].tables.values()])
     ensure_meta_tables(con)
 
-    found = discover(landing_dir, systems)
-    report = LoadReport(loaded_at=loaded_at, unknown=found.unknown)
+    if window is not None and window[1] < window[0]:
+        raise ValueError(f"window end {window[1]} is before its start {window[0]}")
+    found = discover(landing_dir, systems, window)
+    report = LoadReport(loaded_at=loaded_at, unknown=found.unknown, window=window)
     already = _loaded_files(con)
+    loaded_paths = {path for path, _ in already}
+    report.waiting = [
+        lf.rel_path
+        for lf in found.outside_window
+        if lf.rel_path not in loaded_paths
+        and (tables is None or (lf.table.system, lf.table.name) in tables)
+    ]
     previous_tz = con.execute("select current_setting('TimeZone')").fetchone()[0]
     con.execute("set TimeZone = 'UTC'")  # offset-less timestamps are read as UTC
     try:
@@ -191,7 +244,8 @@ def load_landing(
             if tables is not None and (lf.table.system, lf.table.name) not in tables:
                 continue
             label = f"{landing_dir.name}/{lf.rel_path}"
-            report.files.extend(load_file(con, lf, label, loaded_at, already))
+            landed = landed_date_of(lf, window, loaded_at)
+            report.files.extend(load_file(con, lf, label, loaded_at, already, landed))
     finally:
         con.execute(f"set TimeZone = '{previous_tz}'")
     return report

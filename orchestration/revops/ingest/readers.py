@@ -193,22 +193,47 @@ def _candidate_paths(col: Column) -> list[str]:
     return paths
 
 
-def _json_value(obj: str, path: str, as_json: bool) -> str:
-    p = "$." + path
+class _PathList:
+    """The JSON paths a staged table reads from one object column, extracted in ONE parse.
+
+    json_extract(doc, [paths]) parses the document once and returns the value at every path
+    (JSON fragments, NULL where absent); each column then reads its small fragment, instead of
+    re-parsing the whole object once per path and per function call.
+    """
+
+    def __init__(self, column: str, alias: str) -> None:
+        self.column, self.alias = column, alias
+        self.paths: list[str] = []
+
+    def ref(self, path: str) -> str:
+        """The fragment at `path` ('a.b'), as an element of the extracted list."""
+        p = "$." + path
+        if p not in self.paths:
+            self.paths.append(p)
+        return f"{self.alias}[{self.paths.index(p) + 1}]"
+
+    def extract(self) -> str:
+        paths = ", ".join(_lit(p) for p in self.paths) or "'$.__none__'"
+        return f"json_extract({self.column}, [{paths}]) as {self.alias}"
+
+
+def _json_value(fragment: str, as_json: bool) -> str:
     if as_json:
-        return f"nullif(cast(json_extract({obj}, {_lit(p)}) as varchar), 'null')"
+        return f"nullif(cast({fragment} as varchar), 'null')"
     # an expanded object (e.g. customer: {...}) stands for its id
     return (
-        f"case when json_type({obj}, {_lit(p)}) = 'OBJECT' "
-        f"then json_extract_string({obj}, {_lit(p + '.id')}) "
-        f"else json_extract_string({obj}, {_lit(p)}) end"
+        f"case when json_type({fragment}) = 'OBJECT' "
+        f"then json_extract_string({fragment}, '$.id') "
+        f"else json_extract_string({fragment}, '$') end"
     )
 
 
-def _column_expr(col: Column, parent_paths: dict[str, str]) -> str:
-    exprs = [_json_value("o", p, col.type == "json") for p in _candidate_paths(col)]
+def _column_expr(
+    col: Column, parent_paths: dict[str, str], own: _PathList, parent: _PathList
+) -> str:
+    exprs = [_json_value(own.ref(p), col.type == "json") for p in _candidate_paths(col)]
     if col.name in parent_paths:
-        exprs.append(_json_value("_parent", parent_paths[col.name], False))
+        exprs.append(_json_value(parent.ref(parent_paths[col.name]), False))
     return exprs[0] if len(exprs) == 1 else f"coalesce({', '.join(exprs)})"
 
 
@@ -217,10 +242,15 @@ def _stage_json_table(
 ) -> tuple[str, set[str]]:
     """Stage objects of `source` (columns _row_id, _source_row, o, _parent) for one table."""
     relation = f"_ing_{table.name}"
-    cols = ", ".join(f"{_column_expr(c, parent_paths)} as {_ident(c.name)}" for c in table.columns)
+    own, parent = _PathList("o", "_v"), _PathList("_parent", "_pv")
+    cols = ", ".join(
+        f"{_column_expr(c, parent_paths, own, parent)} as {_ident(c.name)}" for c in table.columns
+    )
+    lists = own.extract() + (f", {parent.extract()}" if parent.paths else "")
     con.execute(
-        f"create or replace temp view {relation} as select _row_id, _source_row, "
-        f"cast(o as varchar) as _record, {cols} from {source}"
+        f"create or replace temp view {relation} as select _row_id, _source_row, _record, "
+        f"{cols} from (select _row_id, _source_row, cast(o as varchar) as _record, {lists} "
+        f"from {source})"
     )
     keys = {
         r[0]
@@ -247,8 +277,9 @@ def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
                 f"read_json_objects({path}, format = 'newline_delimited', "
                 f"maximum_object_size = {MAX_JSON_BYTES})"
             )
+            # a view, not a copy: the file's objects are held once
             con.execute(
-                "create or replace temp table _ing_objects as select rowid + 1 as _row_id, "
+                "create or replace temp view _ing_objects as select rowid + 1 as _row_id, "
                 "rowid + 1 as _source_row, o, cast(null as json) as _parent from _ing_file"
             )
         else:
@@ -284,11 +315,15 @@ def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
     if nested:
         child_name, list_path, parent_paths = nested
         child = get_table(lf.table.system, child_name)
+        # each child keeps only the parent's keys it may fall back on, not a copy of the parent
+        tops = sorted({p.split(".")[0] for p in parent_paths.values()})
+        parent = ", ".join(f"{_lit(t)}, json_extract(o, {_lit('$.' + t)})" for t in tops)
         con.execute(
             "create or replace temp table _ing_children as "
             "select row_number() over (order by _source_row, i) as _row_id, _source_row, "
             "o, _parent from (select _source_row, _parent, unnest(e) as o, "
-            "unnest(range(len(e))) as i from (select _source_row, o as _parent, "
+            "unnest(range(len(e))) as i from (select _source_row, "
+            f"json_object({parent}) as _parent, "
             f"json_extract(o, {_lit('$.' + list_path + '[*]')}) as e from _ing_objects "
             "where json_type(o) = 'OBJECT'))"
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 Status = Literal["loaded", "skipped", "rejected"]
@@ -20,6 +20,7 @@ class FileResult:
     rows_quarantined: int = 0
     error: str | None = None
     messages: list[str] = field(default_factory=list)
+    landed_date: date | None = None  # the rows' _landed_date
 
 
 @dataclass
@@ -38,6 +39,8 @@ class LoadReport:
     loaded_at: datetime
     files: list[FileResult] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    window: tuple[date, date] | None = None  # the run's days (inclusive); None: every file
+    waiting: list[str] = field(default_factory=list)  # dated files outside it, never loaded
 
     @property
     def tables(self) -> dict[str, TableResult]:
@@ -72,4 +75,10 @@ class LoadReport:
         out = [f.error for f in self.rejected if f.error]
         out += [m for f in self.files for m in f.messages]
         out += [f"not loaded: {u}" for u in self.unknown]
+        if self.waiting and self.window:
+            shown = ", ".join(self.waiting[:5]) + (" ..." if len(self.waiting) > 5 else "")
+            out.append(
+                f"{len(self.waiting)} dated file(s) outside the window {self.window[0]} .. "
+                f"{self.window[1]} wait for the run of their day: {shown}"
+            )
         return out

@@ -1,0 +1,187 @@
+"""Daily partitions: the partitioning, the run window every step derives from a run's
+partitions, and the dbt invocation of a partitioned run (one `dbt build` per run, whatever the
+number of days, with the window as vars)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import dagster as dg
+import pytest
+from dagster_dbt import DbtCliResource
+
+from revops import partitions
+from revops.partitions import daily_partitions, keys_between, run_tags, window_of
+
+D = date.fromisoformat
+
+
+def test_partitions_start_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("REVOPS_PARTITIONS_START", raising=False)
+    assert partitions.partitions_start() == "2024-11-01"
+    monkeypatch.setenv("REVOPS_PARTITIONS_START", "2025-02-03")
+    assert partitions.partitions_start() == "2025-02-03"
+    monkeypatch.setenv("REVOPS_PARTITIONS_START", "yesterday")
+    with pytest.raises(ValueError):
+        partitions.partitions_start()
+
+
+def test_daily_utc_partitions_keyed_by_iso_date() -> None:
+    assert isinstance(daily_partitions, dg.DailyPartitionsDefinition)
+    assert daily_partitions.timezone == "UTC"
+    assert daily_partitions.get_first_partition_key() == "2024-11-01"
+    window = daily_partitions.time_window_for_partition_key("2026-10-31")
+    assert (window.start.isoformat(), window.end.isoformat()) == (
+        "2026-10-31T00:00:00+00:00",
+        "2026-11-01T00:00:00+00:00",
+    )
+    assert keys_between(D("2026-10-30"), D("2026-11-02")) == [
+        "2026-10-30",
+        "2026-10-31",
+        "2026-11-01",
+        "2026-11-02",
+    ]
+    with pytest.raises(ValueError):
+        keys_between(D("2026-10-31"), D("2026-10-30"))
+    assert run_tags(D("2026-10-31"), D("2026-10-31")) == {"dagster/partition": "2026-10-31"}
+
+
+def _window_probe() -> tuple[dg.Definitions, list[tuple[str, Any]]]:
+    """An asset on daily_partitions and an (unpartitioned) check on it, both recording the
+    window they see. (Their context parameters stay unannotated: with postponed annotations
+    Dagster would see strings.)"""
+    seen: list[tuple[str, Any]] = []
+
+    @dg.asset(partitions_def=daily_partitions, backfill_policy=dg.BackfillPolicy.single_run())
+    def probe(context) -> None:
+        seen.append(("asset", window_of(context)))
+
+    @dg.asset_check(asset=probe)
+    def probe_check(context) -> dg.AssetCheckResult:
+        seen.append(("check", window_of(context)))
+        return dg.AssetCheckResult(passed=True)
+
+    job = dg.define_asset_job("probe_job", executor_def=dg.in_process_executor)
+    return dg.Definitions(assets=[probe], asset_checks=[probe_check], jobs=[job]), seen
+
+
+def test_every_step_of_a_run_sees_the_same_inclusive_window() -> None:
+    defs, seen = _window_probe()
+    job = defs.resolve_job_def("probe_job")
+    with dg.DagsterInstance.ephemeral() as instance:
+        one = job.execute_in_process(instance=instance, partition_key="2026-10-31")
+        assert one.success
+        assert seen == [("asset", (D("2026-10-31"),) * 2), ("check", (D("2026-10-31"),) * 2)]
+        seen.clear()
+        three = job.execute_in_process(
+            instance=instance, tags=run_tags(D("2026-10-29"), D("2026-10-31"))
+        )
+        assert three.success
+        window = (D("2026-10-29"), D("2026-10-31"))
+        assert seen == [("asset", window), ("check", window)]
+        # one run, and a materialization for each day of the range
+        assert sorted(e.partition for e in three.get_asset_materialization_events()) == (
+            keys_between(*window)
+        )
+
+
+def test_an_unpartitioned_run_has_no_window() -> None:
+    @dg.asset
+    def plain(context) -> None:
+        assert window_of(context) is None
+
+    assert dg.materialize([plain]).success
+
+
+# --- the dbt step of a partitioned run ---------------------------------------------------------
+
+
+class _NoEvents:
+    def stream(self):
+        return iter(())
+
+
+@pytest.fixture
+def dbt_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """Every DbtCliResource.cli call's args; dbt itself does not run."""
+    calls: list[list[str]] = []
+
+    def spy(self, args, **kwargs):
+        calls.append(list(args))
+        return _NoEvents()
+
+    monkeypatch.setattr(DbtCliResource, "cli", spy)
+    return calls
+
+
+def _materialize_dbt(run_config: dict | None = None, **kwargs: Any) -> dg.ExecuteInProcessResult:
+    from revops.assets.dbt import dbt_resource, revops_dbt_assets
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        return dg.materialize(
+            [revops_dbt_assets],
+            resources={"dbt": dbt_resource()},
+            instance=instance,
+            run_config=run_config,
+            **kwargs,
+        )
+
+
+def _vars(args: list[str]) -> dict[str, Any]:
+    return json.loads(args[args.index("--vars") + 1])
+
+
+def test_a_range_backfill_is_one_dbt_build_with_the_window_as_vars(dbt_calls) -> None:
+    result = _materialize_dbt(tags=run_tags(D("2026-10-30"), D("2026-10-31")))
+    assert result.success
+    (args,) = dbt_calls  # ONE invocation for the two days
+    assert args[0] == "build" and "--full-refresh" not in args
+    assert _vars(args) == {
+        "partition_start": "2026-10-30",
+        "partition_end": "2026-10-31",
+        "as_of_date": "2026-10-31",
+    }
+
+
+def test_one_day_full_refresh_and_as_of_override(dbt_calls) -> None:
+    config = {"ops": {"revops_dbt": {"config": {"full_refresh": True}}}}
+    assert _materialize_dbt(config, partition_key="2026-06-30").success
+    config = {"ops": {"revops_dbt": {"config": {"as_of_date": "2026-06-15"}}}}
+    assert _materialize_dbt(config, partition_key="2026-06-30").success
+    full, as_of = dbt_calls
+    assert full[:2] == ["build", "--full-refresh"]
+    assert _vars(full) == {
+        "partition_start": "2026-06-30",
+        "partition_end": "2026-06-30",
+        "as_of_date": "2026-06-30",
+    }
+    assert "--full-refresh" not in as_of
+    assert _vars(as_of)["as_of_date"] == "2026-06-15"  # an explicit as_of_date wins
+
+
+# --- the reference run (real dbt): a two-day range in one run ----------------------------------
+
+
+@pytest.mark.slow
+def test_reference_run_is_one_dbt_invocation_over_its_two_days(demo_run, pipeline_env) -> None:
+    from conftest import E2E_WINDOW
+
+    _, result = demo_run
+    assert result.success
+    invocations = sorted(p for p in pipeline_env.dbt_target.iterdir() if p.is_dir())
+    assert len(invocations) == 1, invocations
+    run_results = json.loads((invocations[0] / "run_results.json").read_text())
+    assert run_results["args"]["which"] == "build"
+    start, end = (d.isoformat() for d in E2E_WINDOW)
+    assert run_results["args"]["vars"] == {
+        "partition_start": start,
+        "partition_end": end,
+        "as_of_date": end,
+    }
+    by_asset: dict[str, set[str]] = {}
+    for event in result.get_asset_materialization_events():
+        by_asset.setdefault(event.asset_key.to_user_string(), set()).add(event.partition)
+    for key in ("raw_crm/opportunity", "marts/mart_revenue_monthly", "published_warehouse"):
+        assert by_asset[key] == {start, end}, key
