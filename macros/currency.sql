@@ -23,3 +23,27 @@
     {{ fx_alias }}.currency_code = upper({{ currency_column }})
     and {{ fx_alias }}.rate_month = cast({{ dbt.date_trunc('month', date_column) }} as date)
 {%- endmacro %}
+
+{#- The monthly rates to the reporting currency, from the seed of rates to USD: one row per month
+    x currency, rate_to_reporting = rate_to_usd(currency) / rate_to_usd(reporting currency), same
+    month, to 8 decimals; a month without a rate of the reporting currency has no rows. The one
+    definition behind int_fx_rates_monthly and the test has_fx_rate (which reads the seed
+    through it, so that staging tests do not depend on an intermediate model). -#}
+{% macro reporting_fx_rates_sql(fx_rates_relation) -%}
+    {%- set reporting_currency = var("reporting_currency", "USD") | upper -%}
+    select
+        fx_rates.rate_month,
+        fx_rates.currency_code,
+        '{{ reporting_currency }}' as reporting_currency,
+        fx_rates.rate_to_usd,
+        -- one unit of currency_code in the reporting currency, to 8 decimals
+        cast(
+            round(fx_rates.rate_to_usd / nullif(reporting_rates.rate_to_usd, 0), 8)
+            as decimal(18, 8)
+        ) as rate_to_reporting
+    from {{ fx_rates_relation }} as fx_rates
+    inner join {{ fx_rates_relation }} as reporting_rates
+        on
+            fx_rates.rate_month = reporting_rates.rate_month
+            and reporting_rates.currency_code = '{{ reporting_currency }}'
+{%- endmacro %}

@@ -1,12 +1,43 @@
 {#- Staging keeps the latest version of each key: a record re-exported after an update, or a
     duplicated row, appears more than once in raw. Use as a column, then filter on it:
         {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    ... where version_rank = 1 -#}
-{% macro latest_version_rank(key_columns, updated_column=none) -%}
+    ... where version_rank = 1
+    Ties on the updated column (and raw rows without one) go to the latest load, then the latest
+    file and row. lineage_prefix is '_' on raw columns (_loaded_at, _source_file, _source_row)
+    and '' on a staging versions view, which names them loaded_at, source_file, source_row. -#}
+{% macro latest_version_rank(key_columns, updated_column=none, lineage_prefix='_') -%}
+    {%- set lineage = [lineage_prefix ~ 'loaded_at', lineage_prefix ~ 'source_file', lineage_prefix ~ 'source_row'] -%}
     row_number() over (
         partition by {{ key_columns | join(', ') }}
         order by
-            {%- if updated_column and updated_column != '_loaded_at' %} {{ updated_column }} desc nulls last,{% endif %}
-            _loaded_at desc, _source_file desc, _source_row desc
+            {%- if updated_column and updated_column not in lineage %} {{ updated_column }} desc nulls last,{% endif %}
+            {{ lineage | join(' desc, ') }} desc
     )
+{%- endmacro %}
+
+{#- The kept version of every key of a staging versions view (stg_<source>__<entity>_versions,
+    one row per raw row): the latest by latest_version_rank. With deleted_column, a key whose
+    kept version is soft-deleted is dropped (keep_deleted=true keeps it, flagged). With keys_sql
+    (a select of the key columns), only those keys are ranked: the filter sits below the window,
+    on the raw scan, so DuckDB reads only the versions of those keys. This is the one place where
+    the staging views over versions and the incremental models pick the kept version. -#}
+{% macro latest_versions(
+    versions_relation, key_columns, updated_column=none, deleted_column=none,
+    keys_sql=none, keep_deleted=false
+) -%}
+    select * exclude (version_rank)
+    from (
+        select
+            versions.*,
+            {{ latest_version_rank(key_columns, updated_column, lineage_prefix='') }} as version_rank
+        from {{ versions_relation }} as versions
+        {%- if keys_sql %}
+        where ({{ key_columns | join(', ') }}) in ({{ keys_sql }})
+        {%- endif %}
+    ) as ranked
+    where
+        version_rank = 1
+        {%- if deleted_column and not keep_deleted %}
+        and not {{ deleted_column }}
+        {%- endif %}
 {%- endmacro %}

@@ -1,12 +1,14 @@
 {#- Fails on every row whose non-null amount has no FX rate for its currency and month, i.e. an
     amount that to_reporting_currency() would turn into NULL (it never converts at 1.0).
-    Applies to raw-currency models (staging) as well as to converted ones. -#}
+    Applies to raw-currency models (staging) as well as to converted ones. The rates are those
+    of int_fx_rates_monthly, computed here from the seed by the same macro, so that a test on a
+    staging model does not read an intermediate model. -#}
 {% test has_fx_rate(model, column_name, currency_column, date_column) %}
 
     with
 
     fx_rates as (
-        select * from {{ ref('int_fx_rates_monthly') }}
+        {{ reporting_fx_rates_sql(ref('fx_rates')) }}
     ),
 
     amounts as (

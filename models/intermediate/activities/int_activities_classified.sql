@@ -2,18 +2,47 @@
     internal) unioned and classified by the seed activity_classification (category call / email /
     meeting / demo / other, customer-facing or not). A source/type pair the seed does not know is
     category 'unmapped' and not customer-facing. The rep is the activity owner; the polymorphic
-    who_id / what_id are split into lead, contact, opportunity and account ids by key prefix. -#}
+    who_id / what_id are split into lead, contact, opportunity and account ids by key prefix.
+    Incremental (docs/incremental.md): a run recomputes the tasks and events with a version
+    landed in its window (their latest version, wherever it landed; late activities are found
+    by landing date, not activity date) and deletes those whose latest version is soft-deleted. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='activity_id',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ delete_soft_deleted_keys('activity_id', [
+            [ref('stg_crm__task_versions'), 'task_id', 'updated_at', 'is_deleted'],
+            [ref('stg_crm__event_versions'), 'event_id', 'updated_at', 'is_deleted']
+        ]) }}"
+    ]
+) }}
+-- depends_on: {{ ref('stg_crm__task_versions') }}
+-- depends_on: {{ ref('stg_crm__event_versions') }}
+{%- set task_versions = ref('stg_crm__task_versions') %}
+{%- set event_versions = ref('stg_crm__event_versions') %}
+{%- set changed_tasks = keys_landed_in_window(task_versions, ['task_id']) %}
+{%- set changed_events = keys_landed_in_window(event_versions, ['event_id']) %}
 with
 
 tasks as (
 
-    select * from {{ ref('stg_crm__tasks') }}
+    {% if is_incremental() %}
+        {{ latest_versions(task_versions, ['task_id'], 'updated_at', 'is_deleted', keys_sql=changed_tasks) }}
+    {% else %}
+        select * from {{ ref('stg_crm__tasks') }}
+    {% endif %}
 
 ),
 
 events as (
 
-    select * from {{ ref('stg_crm__events') }}
+    {% if is_incremental() %}
+        {{ latest_versions(event_versions, ['event_id'], 'updated_at', 'is_deleted', keys_sql=changed_events) }}
+    {% else %}
+        select * from {{ ref('stg_crm__events') }}
+    {% endif %}
 
 ),
 
@@ -34,7 +63,8 @@ unioned as (
         what_id,
         account_id,
         duration_seconds,
-        activity_date
+        activity_date,
+        landed_date
     from tasks
 
     union all
@@ -48,7 +78,8 @@ unioned as (
         what_id,
         account_id,
         duration_seconds,
-        activity_date
+        activity_date,
+        landed_date
     from events
 
 ),
@@ -94,7 +125,10 @@ final as (
 
         -- dates
         activity_date,
-        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as activity_month_start_date
+        cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as activity_month_start_date,
+
+        -- lineage
+        landed_date
 
     from classified
 

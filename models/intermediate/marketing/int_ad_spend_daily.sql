@@ -1,19 +1,31 @@
 {#- One row per day x ad platform x campaign: the daily reports of Google Ads, Meta Ads and
     LinkedIn Ads unioned, with the platform's channel (seeds/channel_mapping, source_type
     ad_platform) and the spend converted to the reporting currency at the rate of its month
-    (NULL when the rate is missing, never 1.0; tested by has_fx_rate). -#}
+    (NULL when the rate is missing, never 1.0; tested by has_fx_rate).
+    Incremental (docs/incremental.md): a run recomputes the (day, platform, campaign) rows whose
+    kept report (the latest loaded, staging) landed in its window, so a restated day replaces
+    the earlier numbers. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['spend_date', 'ad_platform', 'campaign_id'],
+    on_schema_change='fail'
+) }}
 with
 
 google_ads as (
     select * from {{ ref('stg_marketing__google_ads_campaign_stats') }}
+    {{- incremental_window_filter('landed_date') }}
 ),
 
 meta_ads as (
     select * from {{ ref('stg_marketing__meta_ads_insights') }}
+    {{- incremental_window_filter('landed_date') }}
 ),
 
 linkedin_ads as (
     select * from {{ ref('stg_marketing__linkedin_ads_analytics') }}
+    {{- incremental_window_filter('landed_date') }}
 ),
 
 channel_mapping as (
@@ -42,7 +54,8 @@ unioned as (
         impressions,
         clicks,
         spend,
-        currency_code
+        currency_code,
+        landed_date
     from google_ads
     union all
     select
@@ -54,7 +67,8 @@ unioned as (
         impressions,
         clicks,
         spend,
-        currency_code
+        currency_code,
+        landed_date
     from meta_ads
     union all
     select
@@ -66,7 +80,8 @@ unioned as (
         impressions,
         clicks,
         spend,
-        currency_code
+        currency_code,
+        landed_date
     from linkedin_ads
 ),
 
@@ -90,7 +105,10 @@ final as (
         {{ to_reporting_currency('unioned.spend', 'fx') }} as spend_reporting,
 
         -- dates
-        unioned.report_date as spend_date
+        unioned.report_date as spend_date,
+
+        -- lineage
+        unioned.landed_date
     from unioned
     left join platform_channels
         on unioned.ad_platform = platform_channels.ad_platform

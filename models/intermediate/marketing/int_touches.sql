@@ -5,11 +5,27 @@
       on another form of the same anonymous visitor.
     - web_session: stitched through the anonymous visitor id to the leads of that visitor's forms.
     Unstitched sessions and forms stay in int_touchpoints only. A person with two leads gives each
-    lead the touch (grain touch x lead). -#}
+    lead the touch (grain touch x lead).
+    Incremental (docs/incremental.md, macros/marketing_incremental.sql), by lead: a run recomputes
+    every row of the leads landed in its window and of the leads a touchpoint landed in it is (or
+    was) stitched to, and replaces them (strategy replace_scope; a deleted lead loses its rows). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_scope',
+    replace_scope='touches_replace_scope',
+    unique_key=['touch_id', 'lead_id'],
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('stg_crm__lead_versions') }}
 with
 
 leads as (
-    select * from {{ ref('stg_crm__leads') }}
+    {% if is_incremental() %}
+        {{ latest_versions(ref('stg_crm__lead_versions'), ['lead_id'], 'updated_at', 'is_deleted',
+            keys_sql=touches_recomputed_leads_sql()) }}
+    {% else %}
+        select * from {{ ref('stg_crm__leads') }}
+    {% endif %}
 ),
 
 touchpoints as (
@@ -113,7 +129,8 @@ marketing_touches as (
         touchpoints.utm_source,
         touchpoints.utm_medium,
         touchpoints.is_demo_request,
-        touchpoints.touch_at
+        touchpoints.touch_at,
+        touchpoints.landed_date
     from stitched
     inner join touchpoints
         on stitched.touchpoint_id = touchpoints.touchpoint_id
@@ -134,7 +151,8 @@ lead_touches as (
         leads.utm_source,
         leads.utm_medium,
         false as is_demo_request,
-        leads.created_at as touch_at
+        leads.created_at as touch_at,
+        leads.landed_date
     from leads
     left join utm_channels
         on {{ utm_channel_key('leads.utm_source', 'leads.utm_medium') }} = utm_channels.utm_key
@@ -169,7 +187,10 @@ final as (
         {{ to_company_date('touch_at') }} as touch_date,
 
         -- timestamps
-        touch_at
+        touch_at,
+
+        -- lineage: the landing day of the lead (lead_created) or of the touchpoint
+        landed_date
     from unioned
 )
 

@@ -1,14 +1,36 @@
 {#- One row per marketing touchpoint: every web session and every form submission, stitched to a
     lead or not, with its channel from its own UTM pair (seeds/channel_mapping, source_type utm;
-    no UTM = Direct; an unknown pair = Unknown). The channel of a touch is decided here only. -#}
+    no UTM = Direct; an unknown pair = Unknown). The channel of a touch is decided here only.
+    Incremental (docs/incremental.md): a run recomputes the sessions and forms with a version
+    landed in its window (their latest version; late sessions are found by landing date). -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='touchpoint_id',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('stg_marketing__web_session_versions') }}
+-- depends_on: {{ ref('stg_marketing__form_submission_versions') }}
+{%- set session_versions = ref('stg_marketing__web_session_versions') %}
+{%- set form_versions = ref('stg_marketing__form_submission_versions') %}
+{%- set changed_sessions = keys_landed_in_window(session_versions, ['session_id']) %}
+{%- set changed_forms = keys_landed_in_window(form_versions, ['submission_id']) %}
 with
 
 web_sessions as (
-    select * from {{ ref('stg_marketing__web_sessions') }}
+    {% if is_incremental() %}
+        {{ latest_versions(session_versions, ['session_id'], keys_sql=changed_sessions) }}
+    {% else %}
+        select * from {{ ref('stg_marketing__web_sessions') }}
+    {% endif %}
 ),
 
 form_submissions as (
-    select * from {{ ref('stg_marketing__form_submissions') }}
+    {% if is_incremental() %}
+        {{ latest_versions(form_versions, ['submission_id'], keys_sql=changed_forms) }}
+    {% else %}
+        select * from {{ ref('stg_marketing__form_submissions') }}
+    {% endif %}
 ),
 
 channel_mapping as (
@@ -42,7 +64,10 @@ sessions as (
         false as is_demo_request,
 
         -- timestamps
-        started_at as touch_at
+        started_at as touch_at,
+
+        -- lineage
+        landed_date
     from web_sessions
 ),
 
@@ -65,7 +90,10 @@ forms as (
         is_demo_request,
 
         -- timestamps
-        submitted_at as touch_at
+        submitted_at as touch_at,
+
+        -- lineage
+        landed_date
     from form_submissions
 ),
 
@@ -99,7 +127,10 @@ final as (
         {{ to_company_date('unioned.touch_at') }} as touch_date,
 
         -- timestamps
-        unioned.touch_at
+        unioned.touch_at,
+
+        -- lineage
+        unioned.landed_date
     from unioned
     left join utm_channels
         on {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} = utm_channels.utm_key

@@ -1,4 +1,4 @@
-{#- The monthly revenue plan split over ISO weeks by WORKING days (dim_date.is_working_day: not a
+{#- The monthly revenue plan split over ISO weeks by WORKING days (int_calendar.is_working_day: not a
     weekend, not a company holiday). Grain: one row per ISO week x plan month, for every week
     holding at least one day of the month: a week spanning two months has one row for each, and
     takes from each month the share working days of that month in the week / working days of
@@ -13,9 +13,9 @@ revenue_plan as (
 
 ),
 
-dim_date as (
+calendar as (
 
-    select * from {{ ref('dim_date') }}
+    select * from {{ ref('int_calendar') }}
 
 ),
 
@@ -23,13 +23,13 @@ week_month_days as (
 
     select
         revenue_plan.month_start_date,
-        dim_date.week_start_date,
+        calendar.week_start_date,
         count(*) as calendar_days,
-        sum(case when dim_date.is_working_day then 1 else 0 end) as working_days
+        sum(case when calendar.is_working_day then 1 else 0 end) as working_days
     from revenue_plan
-    inner join dim_date
-        on revenue_plan.month_start_date = dim_date.month_start_date
-    group by revenue_plan.month_start_date, dim_date.week_start_date
+    inner join calendar
+        on revenue_plan.month_start_date = calendar.month_start_date
+    group by revenue_plan.month_start_date, calendar.week_start_date
 
 ),
 

@@ -4,7 +4,19 @@
     stays active; a cancel_at in the future is not an end. Item MRR = unit price x quantity
     normalised to a month (normalize_to_monthly), less the discount active on the
     measure date (never below 0), 0 inside a trial, converted to the reporting currency at the
-    month's rate. One-time prices and prorations are billing, not MRR. -#}
+    month's rate. One-time prices and prorations are billing, not MRR.
+    Incremental (docs/incremental.md, macros/revenue_incremental.sql): a run recomputes every month
+    of the subscriptions touched by a change landed in its window, and every item in the months
+    from the earlier of the as_of month and the latest month already built onward; it replaces
+    that whole scope (strategy replace_scope), so an item-month that is gone disappears. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_scope',
+    replace_scope='item_months_replace_scope',
+    unique_key=['subscription_item_id', 'month_start_date'],
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_as_of_date') }}
 with
 
 month_spine as (
@@ -62,7 +74,8 @@ subscription_windows as (
             "coalesce(ended_at, case when status = 'canceled' then coalesce(cancel_at, canceled_at) end)"
         ) }} as ended_date,
         {{ to_company_date('trial_started_at') }} as trial_started_date,
-        {{ to_company_date('trial_ended_at') }} as trial_ended_date
+        {{ to_company_date('trial_ended_at') }} as trial_ended_date,
+        landed_date
     from subscriptions
     -- an incomplete subscription never had a successful first payment: it never earned MRR
     where status not in ('incomplete', 'incomplete_expired')
@@ -88,7 +101,10 @@ recurring_items as (
         subscription_windows.started_date as subscription_started_date,
         subscription_windows.ended_date as subscription_ended_date,
         subscription_windows.trial_started_date,
-        subscription_windows.trial_ended_date
+        subscription_windows.trial_ended_date,
+        greatest(
+            subscription_items.landed_date, subscription_windows.landed_date, prices.landed_date
+        ) as landed_date
     from subscription_items
     inner join subscription_windows
         on subscription_items.subscription_id = subscription_windows.subscription_id
@@ -122,6 +138,11 @@ item_months as (
             and coalesce(recurring_items.ended_date > month_spine.measure_date, true)
             and recurring_items.subscription_started_date <= month_spine.measure_date
             and coalesce(recurring_items.subscription_ended_date > month_spine.measure_date, true)
+    {%- if is_incremental() %}
+    where
+        recurring_items.subscription_id in ({{ item_months_recomputed_subscriptions_sql() }})
+        or month_spine.month_start_date >= {{ item_months_recompute_from_sql() }}
+    {%- endif %}
 
 ),
 
@@ -147,6 +168,7 @@ discount_windows as (
         coupons.percent_off,
         coupons.amount_off,
         coupons.currency as coupon_currency,
+        greatest(discounts.landed_date, coupons.landed_date) as landed_date,
         {{ to_company_date('discounts.started_at') }} as started_date,
         -- a repeating coupon exported without an end ends duration_in_months after its start
         coalesce(
@@ -189,6 +211,7 @@ subscription_month_discounts as (
         discount_windows.percent_off,
         discount_windows.amount_off,
         discount_windows.coupon_currency,
+        discount_windows.landed_date,
         row_number() over (
             partition by subscription_months.subscription_id, subscription_months.month_start_date
             order by
@@ -218,6 +241,7 @@ discounted as (
         subscription_month_discounts.discount_id,
         subscription_month_discounts.coupon_id,
         subscription_month_discounts.percent_off,
+        subscription_month_discounts.landed_date as discount_landed_date,
         -- amount_off is per invoice of the subscription: normalised like the price, converted
         -- at the month's rate, and shared among the subscription's items by list MRR
         {{ normalize_to_monthly(
@@ -294,7 +318,10 @@ final as (
 
         -- dates
         month_end_date,
-        measure_date
+        measure_date,
+
+        -- lineage: the latest landing of the item, its subscription, price and discount in force
+        greatest(landed_date, coalesce(discount_landed_date, landed_date)) as landed_date
 
     from discount_amounts
 

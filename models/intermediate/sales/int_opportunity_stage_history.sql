@@ -2,18 +2,68 @@
     amount- or date-only changes and consecutive repeats of the same stage are collapsed). Only
     live opportunities (those in stg_crm__opportunities) are kept, so a deleted opportunity's
     history is dropped. The opportunity's current stage is appended when the history does not end
-    in it (or has no rows at all), and the first entry starts at the opportunity's creation. -#}
+    in it (or has no rows at all), and the first entry starts at the opportunity's creation.
+    Incremental (docs/incremental.md), by opportunity: a run recomputes every entry of the
+    opportunities with a version of themselves or of one of their history rows landed in its
+    window, and of the opportunities whose current entry is open (its days_in_stage counts up to
+    as_of_date, which moves); it deletes the opportunities whose latest version is deleted. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='opportunity_id',
+    on_schema_change='fail',
+    post_hook=[
+        "{{ delete_soft_deleted_keys('opportunity_id', [
+            [ref('stg_crm__opportunity_versions'), 'opportunity_id', 'updated_at', 'is_deleted']
+        ]) }}"
+    ]
+) }}
+-- depends_on: {{ ref('stg_crm__opportunity_versions') }}
+-- depends_on: {{ ref('stg_crm__opportunity_history_versions') }}
+{%- set opportunity_versions = ref('stg_crm__opportunity_versions') %}
+{%- set history_versions = ref('stg_crm__opportunity_history_versions') %}
+{%- set recomputed_history_keys -%}
+    select history_versions.history_id
+    from {{ history_versions }} as history_versions
+    where history_versions.opportunity_id in (select recomputed.opportunity_id from recomputed)
+{%- endset %}
 with
+
+{% if is_incremental() %}
+    recomputed as (
+
+        -- opportunities with a version of themselves or of a history row landed in the window
+        {{ opportunities_landed_in_window_sql() }}
+
+        union
+
+        -- opportunities whose current entry is open: its days_in_stage depends on as_of_date
+        select existing.opportunity_id
+        from {{ this }} as existing
+        where existing.is_current and not existing.is_closed_stage
+
+    ),
+{% endif %}
 
 opportunities as (
 
-    select * from {{ ref('stg_crm__opportunities') }}
+    {% if is_incremental() %}
+        {{ latest_versions(opportunity_versions, ['opportunity_id'], 'updated_at', 'is_deleted',
+            keys_sql='select recomputed.opportunity_id from recomputed') }}
+    {% else %}
+        select * from {{ ref('stg_crm__opportunities') }}
+    {% endif %}
 
 ),
 
 history as (
 
-    select * from {{ ref('stg_crm__opportunity_history') }}
+    {% if is_incremental() %}
+        {{ latest_versions(history_versions, ['history_id'], 'updated_at', 'is_deleted',
+            keys_sql=recomputed_history_keys) }}
+    {% else %}
+        select * from {{ ref('stg_crm__opportunity_history') }}
+    {% endif %}
 
 ),
 
@@ -45,6 +95,21 @@ last_change as (
         max(changed_at) as last_changed_at
     from live_history
     group by opportunity_id
+
+),
+
+landed as (
+
+    select
+        opportunities.opportunity_id,
+        greatest(
+            opportunities.landed_date,
+            coalesce(max(history.landed_date), opportunities.landed_date)
+        ) as landed_date
+    from opportunities
+    left join history
+        on opportunities.opportunity_id = history.opportunity_id
+    group by opportunities.opportunity_id, opportunities.landed_date
 
 ),
 
@@ -124,10 +189,13 @@ classified as (
             when entries.change_number = 1
                 then least(entries.entered_at, opportunities.created_at)
             else entries.entered_at
-        end as entered_at
+        end as entered_at,
+        landed.landed_date
     from entries
     inner join opportunities
         on entries.opportunity_id = opportunities.opportunity_id
+    inner join landed
+        on entries.opportunity_id = landed.opportunity_id
     left join stage_mapping
         on {{ stage_mapping_join('stage_mapping', 'entries.stage_name') }}
 
@@ -187,7 +255,10 @@ final as (
 
         -- timestamps
         entered_at,
-        exited_at
+        exited_at,
+
+        -- lineage: the latest landing of the opportunity and of its history rows
+        landed_date
 
     from windowed
 

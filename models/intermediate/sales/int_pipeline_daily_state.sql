@@ -4,7 +4,20 @@
     opportunity history where present, else the current values). Closed = in a closed stage at the
     end of d; a reopened opportunity is open again from the reopen date. Amounts are converted at
     the created-month rate (the rule for open opportunities, opportunity_fx_date), weighted by the
-    stage historical win rate of d's month and, beside it, by the CRM probability. -#}
+    stage historical win rate of d's month and, beside it, by the CRM probability.
+    Incremental (docs/incremental.md, macros/sales_incremental.sql), strategy replace_scope: a run
+    recomputes every day of the opportunities with a version (or a history row) landed in its
+    window, every open opportunity after the earlier of as_of_date and the latest day already
+    built, and the rows whose month's stage win rate changed; it replaces exactly that scope. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_scope',
+    replace_scope='pipeline_days_replace_scope',
+    unique_key=['opportunity_id', 'date_day'],
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('stg_crm__opportunity_versions') }}
+-- depends_on: {{ ref('stg_crm__opportunity_history_versions') }}
 with
 
 opportunities as (
@@ -39,7 +52,17 @@ fx_rates as (
 
 calendar as (
 
-    select * from {{ ref('dim_date') }}
+    select * from {{ ref('int_calendar') }}
+
+),
+
+landed as (
+
+    select
+        opportunity_id,
+        max(landed_date) as landed_date
+    from stage_history
+    group by opportunity_id
 
 ),
 
@@ -185,7 +208,15 @@ open_days as (
             and (intervals.valid_to is null or intervals.valid_to >= calendar.date_day)
             and opportunities.created_date <= calendar.date_day
             and calendar.date_day <= {{ as_of_date() }}
-    where not intervals.is_closed_stage
+    where
+        not intervals.is_closed_stage
+    {% if is_incremental() %}
+        and (
+            intervals.opportunity_id in ({{ opportunities_landed_in_window_sql() }})
+            or calendar.date_day > {{ pipeline_days_recompute_after_sql() }}
+            or (calendar.month_start_date, intervals.stage_name) in ({{ pipeline_days_changed_rates_sql() }})
+        )
+    {% endif %}
 
 ),
 
@@ -220,9 +251,14 @@ final as (
         -- dates
         open_days.date_day,
         open_days.close_date,
-        open_days.created_date
+        open_days.created_date,
+
+        -- lineage: the latest landing of the opportunity and of its history rows
+        landed.landed_date
 
     from open_days
+    inner join landed
+        on open_days.opportunity_id = landed.opportunity_id
     left join fx_rates as fx
         on {{ fx_rate_join('fx', 'open_days.currency_code',
             opportunity_fx_date('false', 'open_days.close_date', 'open_days.created_date')) }}

@@ -25,7 +25,7 @@ stage_mapping as (
 
 calendar as (
 
-    select * from {{ ref('dim_date') }}
+    select * from {{ ref('int_calendar') }}
 
 ),
 

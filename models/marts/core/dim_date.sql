@@ -1,42 +1,11 @@
 {{ config(materialized='table') }}
 
-{#- The calendar: one row per day from var calendar_start_date to var calendar_end_date
-    (inclusive), with ISO weeks, company holidays, working days and the fiscal calendar. -#}
-{%- set start_date = var('calendar_start_date', '2022-01-01') -%}
-{%- set end_date = var('calendar_end_date', '2028-12-31') -%}
-
+{#- The calendar as BI tools see it: one row per day of int_calendar (where its rules live),
+    columns fixed by the contract. -#}
 with
 
-holidays as (
-    select * from {{ ref('holidays') }}
-),
-
-spine as (
-    {{ dbt.date_spine(
-        'day',
-        "cast('" ~ start_date ~ "' as date)",
-        dbt.dateadd('day', 1, "cast('" ~ end_date ~ "' as date)")
-    ) }}
-),
-
-days as (
-    select cast(date_day as date) as date_day
-    from spine
-),
-
-holiday_days as (
-    select distinct cast(holiday_date as date) as holiday_date
-    from holidays
-),
-
-enriched as (
-    select
-        days.date_day,
-        cast(extract(isodow from days.date_day) as integer) as day_of_week,
-        holiday_days.holiday_date is not null as is_holiday
-    from days
-    left join holiday_days
-        on days.date_day = holiday_days.holiday_date
+calendar as (
+    select * from {{ ref('int_calendar') }}
 ),
 
 final as (
@@ -45,26 +14,26 @@ final as (
 
         -- week (ISO: Monday = 1 .. Sunday = 7)
         day_of_week,
-        day_of_week >= 6 as is_weekend,
+        is_weekend,
         is_holiday,
-        day_of_week < 6 and not is_holiday as is_working_day,
-        cast({{ dbt.dateadd('day', '-1 * (day_of_week - 1)', 'date_day') }} as date) as week_start_date,
+        is_working_day,
+        week_start_date,
 
         -- calendar month, quarter, year
-        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date,
-        cast({{ dbt.last_day('date_day', 'month') }} as date) as month_end_date,
-        cast({{ dbt.date_trunc('quarter', 'date_day') }} as date) as quarter_start_date,
-        cast(extract(year from date_day) as integer) as year,
-        cast(extract(month from date_day) as integer) as month_of_year,
+        month_start_date,
+        month_end_date,
+        quarter_start_date,
+        year,
+        month_of_year,
 
-        -- fiscal calendar (var fiscal_year_start_month; FY named by the year in which it ends)
-        {{ fiscal_year('date_day') }} as fiscal_year,
-        {{ fiscal_quarter('date_day') }} as fiscal_quarter,
-        {{ fiscal_month('date_day') }} as fiscal_month,
-        {{ fiscal_quarter_start_date('date_day') }} as fiscal_quarter_start_date,
-        {{ fiscal_year_start_date('date_day') }} as fiscal_year_start_date,
-        {{ fiscal_period_label('date_day') }} as fiscal_period_label
-    from enriched
+        -- fiscal calendar
+        fiscal_year,
+        fiscal_quarter,
+        fiscal_month,
+        fiscal_quarter_start_date,
+        fiscal_year_start_date,
+        fiscal_period_label
+    from calendar
 )
 
 select * from final

@@ -14,7 +14,7 @@ month_spine as (
 
 invoices as (
 
-    select * from {{ ref('stg_billing__invoices') }}
+    select * from {{ ref('int_invoices_converted') }}
 
 ),
 

@@ -1,10 +1,28 @@
 {#- One row per live CRM activity (task or event): category, customer-facing flag, rep, date,
-    fiscal period, logged duration and the related lead, contact, opportunity and account. -#}
+    fiscal period, logged duration and the related lead, contact, opportunity and account.
+    Incremental (docs/incremental.md): a run with a window rewrites the activities of
+    int_activities_classified landed in it (the only rows that run changed there) and deletes the
+    ones no longer there; without a window it rewrites every activity. -#}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='activity_id',
+    on_schema_change='fail',
+    post_hook=[
+        "{% if is_incremental() %}
+        delete from {{ this }}
+        where activity_id not in (select activity_id from {{ ref('int_activities_classified') }})
+        {% endif %}"
+    ]
+) }}
 with
 
 activities as (
 
     select * from {{ ref('int_activities_classified') }}
+    {%- if is_incremental() and partition_window() %}
+    where {{ landed_window_predicate('landed_date') }}
+    {%- endif %}
 
 ),
 

@@ -38,7 +38,8 @@ renamed as (
 
         -- timestamps
         {{ epoch_to_timestamp('created') }} as created_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _landed_date as landed_date
 
     from ranked
     where version_rank = 1

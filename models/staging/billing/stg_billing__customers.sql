@@ -33,7 +33,8 @@ renamed as (
 
         -- timestamps
         {{ epoch_to_timestamp('created') }} as created_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _landed_date as landed_date
 
     from ranked
     -- the latest version decides: a customer whose latest export says deleted is gone

@@ -27,7 +27,8 @@ renamed as (
         -- timestamps
         {{ epoch_to_timestamp('"start"') }} as started_at,
         {{ epoch_to_timestamp('"end"') }} as ended_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _landed_date as landed_date
 
     from ranked
     where version_rank = 1

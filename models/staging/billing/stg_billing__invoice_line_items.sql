@@ -41,7 +41,8 @@ renamed as (
         -- timestamps
         {{ epoch_to_timestamp('period_start') }} as period_start_at,
         {{ epoch_to_timestamp('period_end') }} as period_end_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _landed_date as landed_date
 
     from ranked
     where version_rank = 1

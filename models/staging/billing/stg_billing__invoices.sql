@@ -43,7 +43,8 @@ renamed as (
         {{ epoch_to_timestamp('period_end') }} as period_end_at,
         {{ epoch_to_timestamp('due_date') }} as due_at,
         {{ epoch_to_timestamp('paid_at') }} as paid_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _landed_date as landed_date
 
     from ranked
     where version_rank = 1

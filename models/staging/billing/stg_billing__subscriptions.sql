@@ -40,7 +40,8 @@ renamed as (
         {{ epoch_to_timestamp('cancel_at') }} as cancel_at,
         {{ epoch_to_timestamp('canceled_at') }} as canceled_at,
         {{ epoch_to_timestamp('ended_at') }} as ended_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _landed_date as landed_date
 
     from ranked
     where version_rank = 1

@@ -33,7 +33,8 @@ renamed as (
         -- timestamps
         created_date as created_at,
         system_modstamp as updated_at,
-        _loaded_at as loaded_at
+        _loaded_at as loaded_at,
+        _landed_date as landed_date
 
     from source
     where

@@ -1,23 +1,18 @@
 {#- One row per live CRM event (meetings, demos, internal): the latest version by
-    system_modstamp, soft-deleted dropped. duration_seconds is duration_in_minutes x 60, or the
-    span from start to end when the minutes are missing, on the same scale as
-    stg_crm__tasks.duration_seconds. -#}
+    system_modstamp of stg_crm__event_versions, soft-deleted dropped (macro latest_versions). -#}
 with
 
-source as (
+latest as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    from {{ source('crm', 'event') }}
+    {{ latest_versions(ref('stg_crm__event_versions'), ['event_id'], 'updated_at', 'is_deleted') }}
 
 ),
 
-renamed as (
+final as (
 
     select
         -- ids
-        id as event_id,
+        event_id,
         who_id,
         what_id,
         account_id,
@@ -25,38 +20,26 @@ renamed as (
 
         -- strings
         subject,
-        type as event_type,
+        event_type,
 
         -- numerics
         duration_in_minutes,
-        coalesce(
-            duration_in_minutes * 60,
-            {{ dbt.datediff('start_date_time', 'end_date_time', 'second') }}
-        ) as duration_seconds,
+        duration_seconds,
 
         -- dates
-        coalesce(
-            activity_date,
-            {{ to_company_date('start_date_time') }}
-        ) as activity_date,
+        activity_date,
 
         -- timestamps
-        start_date_time as started_at,
-        end_date_time as ended_at,
-        created_date as created_at,
-        system_modstamp as updated_at,
-        _loaded_at as loaded_at
+        started_at,
+        ended_at,
+        created_at,
+        updated_at,
+        loaded_at,
 
-    from source
-    where
-        version_rank = 1
-        and not coalesce(is_deleted, false)
+        -- lineage
+        landed_date
 
-),
-
-final as (
-
-    select * from renamed
+    from latest
 
 )
 

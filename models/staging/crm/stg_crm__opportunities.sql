@@ -1,36 +1,33 @@
-{#- One row per live CRM opportunity: the latest version by system_modstamp, soft-deleted dropped.
-    stage_name is kept as the CRM spells it; its order and category come from a seed downstream. -#}
+{#- One row per live CRM opportunity: the latest version by system_modstamp of
+    stg_crm__opportunity_versions, soft-deleted dropped (macro latest_versions). -#}
 with
 
-source as (
+latest as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    from {{ source('crm', 'opportunity') }}
+    {{ latest_versions(ref('stg_crm__opportunity_versions'), ['opportunity_id'], 'updated_at', 'is_deleted') }}
 
 ),
 
-renamed as (
+final as (
 
     select
         -- ids
-        id as opportunity_id,
+        opportunity_id,
         account_id,
         owner_id,
         campaign_id,
 
         -- strings
-        name as opportunity_name,
+        opportunity_name,
         stage_name,
-        type as opportunity_type,
-        forecast_category_name as forecast_category,
+        opportunity_type,
+        forecast_category,
         lead_source,
-        upper(trim(currency_iso_code)) as currency_code,
+        currency_code,
 
         -- numerics
         amount,
-        probability as probability_pct,
+        probability_pct,
 
         -- booleans
         is_closed,
@@ -38,24 +35,18 @@ renamed as (
 
         -- dates
         close_date,
-        first_engagement_date_c as first_engagement_date,
-        {{ to_company_date('created_date') }} as created_date,
+        first_engagement_date,
+        created_date,
 
         -- timestamps
-        created_date as created_at,
-        system_modstamp as updated_at,
-        _loaded_at as loaded_at
+        created_at,
+        updated_at,
+        loaded_at,
 
-    from source
-    where
-        version_rank = 1
-        and not coalesce(is_deleted, false)
+        -- lineage
+        landed_date
 
-),
-
-final as (
-
-    select * from renamed
+    from latest
 
 )
 

@@ -1,21 +1,19 @@
 {#- One row per live change of an opportunity's stage, amount or close date (Salesforce
-    OpportunityHistory): the latest version of each history row, soft-deleted dropped. -#}
+    OpportunityHistory): the latest version of each history row of
+    stg_crm__opportunity_history_versions, soft-deleted dropped (macro latest_versions). -#}
 with
 
-source as (
+latest as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    from {{ source('crm', 'opportunity_history') }}
+    {{ latest_versions(ref('stg_crm__opportunity_history_versions'), ['history_id'], 'updated_at', 'is_deleted') }}
 
 ),
 
-renamed as (
+final as (
 
     select
         -- ids
-        id as history_id,
+        history_id,
         opportunity_id,
 
         -- strings
@@ -24,27 +22,21 @@ renamed as (
 
         -- numerics
         amount,
-        probability as probability_pct,
+        probability_pct,
 
         -- dates
         close_date,
-        {{ to_company_date('created_date') }} as changed_date,
+        changed_date,
 
         -- timestamps
-        created_date as changed_at,
-        system_modstamp as updated_at,
-        _loaded_at as loaded_at
+        changed_at,
+        updated_at,
+        loaded_at,
 
-    from source
-    where
-        version_rank = 1
-        and not coalesce(is_deleted, false)
+        -- lineage
+        landed_date
 
-),
-
-final as (
-
-    select * from renamed
+    from latest
 
 )
 

@@ -1,22 +1,18 @@
 {#- One row per live CRM task (logged calls, emails, to-dos): the latest version by
-    system_modstamp, soft-deleted dropped. duration_seconds is the call length, on the same scale
-    as stg_crm__events.duration_seconds so activities can be unioned downstream. -#}
+    system_modstamp of stg_crm__task_versions, soft-deleted dropped (macro latest_versions). -#}
 with
 
-source as (
+latest as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    from {{ source('crm', 'task') }}
+    {{ latest_versions(ref('stg_crm__task_versions'), ['task_id'], 'updated_at', 'is_deleted') }}
 
 ),
 
-renamed as (
+final as (
 
     select
         -- ids
-        id as task_id,
+        task_id,
         who_id,
         what_id,
         account_id,
@@ -24,35 +20,26 @@ renamed as (
 
         -- strings
         subject,
-        type as task_type,
+        task_type,
         task_subtype,
         status,
 
         -- numerics
         call_duration_in_seconds,
-        call_duration_in_seconds as duration_seconds,
+        duration_seconds,
 
         -- dates
-        coalesce(
-            activity_date,
-            {{ to_company_date('created_date') }}
-        ) as activity_date,
+        activity_date,
 
         -- timestamps
-        created_date as created_at,
-        system_modstamp as updated_at,
-        _loaded_at as loaded_at
+        created_at,
+        updated_at,
+        loaded_at,
 
-    from source
-    where
-        version_rank = 1
-        and not coalesce(is_deleted, false)
+        -- lineage
+        landed_date
 
-),
-
-final as (
-
-    select * from renamed
+    from latest
 
 )
 

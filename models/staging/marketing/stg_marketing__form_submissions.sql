@@ -1,63 +1,30 @@
+{#- One row per form submission: the latest version of stg_marketing__form_submission_versions
+    (macro latest_versions), where the form is classified by the seed form_classification. -#}
 with
 
-source as (
-    select * from {{ source('marketing', 'form_submissions') }}
-),
-
-form_classification as (
-    select * from {{ ref('form_classification') }}
-),
-
-renamed as (
-    select
-        -- ids
-        cast(submission_id as {{ dbt.type_string() }}) as submission_id,
-        cast(anonymous_id as {{ dbt.type_string() }}) as anonymous_id,
-
-        -- strings (PII: the email is hashed, names are dropped)
-        {{ hash_pii('email') }} as email_hash,
-        {{ email_domain('email') }} as email_domain,
-        lower(trim(form_name)) as form_name,
-        company as company_name,
-        page_url,
-        nullif(lower(trim(utm_source)), '') as utm_source,
-        nullif(lower(trim(utm_medium)), '') as utm_medium,
-        nullif(trim(utm_campaign), '') as utm_campaign,
-
-        -- dates
-        {{ to_company_date('submitted_at') }} as submitted_date,
-
-        -- timestamps
-        cast(submitted_at as {{ dbt.type_timestamp() }}) as submitted_at,
-
-        -- lineage
-        _loaded_at as loaded_at,
-        {{ latest_version_rank(['submission_id']) }} as version_rank
-    from source
+latest as (
+    {{ latest_versions(ref('stg_marketing__form_submission_versions'), ['submission_id']) }}
 ),
 
 final as (
     select
-        renamed.submission_id,
-        renamed.anonymous_id,
-        renamed.email_hash,
-        renamed.email_domain,
-        renamed.form_name,
-        -- forms missing from the seed stay visible as 'unmapped' and never count as demo requests
-        coalesce(form_classification.form_category, 'unmapped') as form_category,
-        coalesce(form_classification.is_demo_request, false) as is_demo_request,
-        renamed.company_name,
-        renamed.page_url,
-        renamed.utm_source,
-        renamed.utm_medium,
-        renamed.utm_campaign,
-        renamed.submitted_date,
-        renamed.submitted_at,
-        renamed.loaded_at
-    from renamed
-    left join form_classification
-        on renamed.form_name = form_classification.form_name
-    where renamed.version_rank = 1
+        submission_id,
+        anonymous_id,
+        email_hash,
+        email_domain,
+        form_name,
+        form_category,
+        is_demo_request,
+        company_name,
+        page_url,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        submitted_date,
+        submitted_at,
+        loaded_at,
+        landed_date
+    from latest
 )
 
 select * from final

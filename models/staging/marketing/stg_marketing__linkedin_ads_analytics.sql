@@ -26,6 +26,7 @@ renamed as (
 
         -- lineage
         _loaded_at as loaded_at,
+        _landed_date as landed_date,
         {{ latest_version_rank(['day', 'campaign_id']) }} as version_rank
     from source
 ),
@@ -42,7 +43,8 @@ final as (
         spend,
         currency_code,
         conversions,
-        loaded_at
+        loaded_at,
+        landed_date
     from renamed
     where version_rank = 1
 )

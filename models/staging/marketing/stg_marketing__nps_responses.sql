@@ -26,6 +26,7 @@ renamed as (
 
         -- lineage
         _loaded_at as loaded_at,
+        _landed_date as landed_date,
         {{ latest_version_rank(['response_id']) }} as version_rank
     from source
 ),
@@ -40,7 +41,8 @@ final as (
         comment,
         responded_date,
         responded_at,
-        loaded_at
+        loaded_at,
+        landed_date
     from renamed
     where version_rank = 1
 )

@@ -1,37 +1,9 @@
+{#- One row per web session: the latest version of stg_marketing__web_session_versions (macro
+    latest_versions). -#}
 with
 
-source as (
-    select * from {{ source('marketing', 'web_sessions') }}
-),
-
-renamed as (
-    select
-        -- ids
-        cast(session_id as {{ dbt.type_string() }}) as session_id,
-        cast(anonymous_id as {{ dbt.type_string() }}) as anonymous_id,
-
-        -- strings
-        landing_page,
-        referrer,
-        nullif(lower(trim(utm_source)), '') as utm_source,
-        nullif(lower(trim(utm_medium)), '') as utm_medium,
-        nullif(trim(utm_campaign), '') as utm_campaign,
-        device_type,
-        country,
-
-        -- numerics
-        cast(pageviews as bigint) as pageviews,
-
-        -- dates
-        {{ to_company_date('started_at') }} as started_date,
-
-        -- timestamps
-        cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
-
-        -- lineage
-        _loaded_at as loaded_at,
-        {{ latest_version_rank(['session_id']) }} as version_rank
-    from source
+latest as (
+    {{ latest_versions(ref('stg_marketing__web_session_versions'), ['session_id']) }}
 ),
 
 final as (
@@ -48,9 +20,9 @@ final as (
         pageviews,
         started_date,
         started_at,
-        loaded_at
-    from renamed
-    where version_rank = 1
+        loaded_at,
+        landed_date
+    from latest
 )
 
 select * from final

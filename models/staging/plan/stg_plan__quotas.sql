@@ -20,6 +20,7 @@ renamed as (
 
         -- lineage
         _loaded_at as loaded_at,
+        _landed_date as landed_date,
         {{ latest_version_rank(['rep_id', 'month']) }} as version_rank
     from source
 ),
@@ -30,7 +31,8 @@ final as (
         month_start_date,
         quota_amount,
         currency_code,
-        loaded_at
+        loaded_at,
+        landed_date
     from renamed
     where version_rank = 1
 )

@@ -20,6 +20,7 @@ renamed as (
 
         -- lineage
         _loaded_at as loaded_at,
+        _landed_date as landed_date,
         {{ latest_version_rank(['month']) }} as version_rank
     from source
 ),
@@ -32,7 +33,8 @@ final as (
         plan_ending_mrr,
         plan_new_customers,
         currency_code,
-        loaded_at
+        loaded_at,
+        landed_date
     from renamed
     where version_rank = 1
 )

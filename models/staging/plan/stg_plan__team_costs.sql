@@ -18,6 +18,7 @@ renamed as (
 
         -- lineage
         _loaded_at as loaded_at,
+        _landed_date as landed_date,
         {{ latest_version_rank(['month', 'team']) }} as version_rank
     from source
 ),
@@ -28,7 +29,8 @@ final as (
         team,
         cost_amount,
         currency_code,
-        loaded_at
+        loaded_at,
+        landed_date
     from renamed
     where version_rank = 1
 )
