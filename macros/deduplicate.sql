@@ -2,16 +2,22 @@
     duplicated row, appears more than once in raw. Use as a column, then filter on it:
         {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
     ... where version_rank = 1
-    Ties on the updated column (and raw rows without one) go to the latest load, then the latest
-    file and row. lineage_prefix is '_' on raw columns (_loaded_at, _source_file, _source_row)
-    and '' on a staging versions view, which names them loaded_at, source_file, source_row. -#}
+    Ties on the updated column (and raw rows without one) go to the latest landing day (the day
+    of the dated file), then the latest load, then the latest file and row: a dated file that
+    arrives late (loaded after newer days) must not win over those newer days, so the landing
+    day comes before the load time. lineage_prefix is '_' on raw columns (_landed_date,
+    _loaded_at, _source_file, _source_row) and '' on a staging versions view, which names them
+    landed_date, loaded_at, source_file, source_row. -#}
 {% macro latest_version_rank(key_columns, updated_column=none, lineage_prefix='_') -%}
-    {%- set lineage = [lineage_prefix ~ 'loaded_at', lineage_prefix ~ 'source_file', lineage_prefix ~ 'source_row'] -%}
+    {%- set lineage = [
+        lineage_prefix ~ 'landed_date', lineage_prefix ~ 'loaded_at',
+        lineage_prefix ~ 'source_file', lineage_prefix ~ 'source_row'
+    ] -%}
     row_number() over (
         partition by {{ key_columns | join(', ') }}
         order by
             {%- if updated_column and updated_column not in lineage %} {{ updated_column }} desc nulls last,{% endif %}
-            {{ lineage | join(' desc, ') }} desc
+            {{ lineage | join(' desc nulls last, ') }} desc nulls last
     )
 {%- endmacro %}
 

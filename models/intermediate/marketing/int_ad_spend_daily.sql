@@ -3,7 +3,7 @@
     ad_platform) and the spend converted to the reporting currency at the rate of its month
     (NULL when the rate is missing, never 1.0; tested by has_fx_rate).
     Incremental (docs/incremental.md): a run recomputes the (day, platform, campaign) rows whose
-    kept report (the latest loaded, staging) landed in its window, so a restated day replaces
+    kept report (the latest landed, staging) landed in its window, so a restated day replaces
     the earlier numbers. -#}
 {{ config(
     materialized='incremental',

@@ -3,7 +3,7 @@
     zone; NULL when no rate, never 1.0), and whether the invoice counts as invoiced revenue (not
     void, not draft). The billing marts read invoices here, not from staging.
     Incremental (docs/incremental.md): a run recomputes the invoices whose kept version (the
-    latest loaded, e.g. the export after it was paid or voided) landed in its window. -#}
+    latest landed, e.g. the export after it was paid or voided) landed in its window. -#}
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',

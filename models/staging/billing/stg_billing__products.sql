@@ -10,7 +10,7 @@ ranked as (
 
     select
         *,
-        {{ latest_version_rank(['id'], '_loaded_at') }} as version_rank
+        {{ latest_version_rank(['id']) }} as version_rank
     from source
 
 ),
