@@ -41,6 +41,7 @@ def _run(args: argparse.Namespace) -> int:
         end=args.end,
         full_refresh=args.full_refresh,
         daily_days=args.daily_days,
+        unit_tests=args.unit_tests,
     )
 
 
@@ -82,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--full-refresh",
         action="store_true",
         help="rebuild the incremental dbt models from scratch (dbt build --full-refresh)",
+    )
+    run.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run dbt's unit tests (a daily run leaves them to CI: they test the SQL)",
     )
     run.add_argument("--scale", type=float, default=None, help="demo scale if landing is empty")
     run.add_argument("--seed", type=int, default=42)

@@ -134,10 +134,14 @@ def resolve_window(
 # --- the run --------------------------------------------------------------------------------
 
 
-def job_run_config(as_of_date: str | None = None, full_refresh: bool = False) -> dict[str, Any]:
+def job_run_config(
+    as_of_date: str | None = None, full_refresh: bool = False, unit_tests: bool = False
+) -> dict[str, Any]:
     dbt_config: dict[str, Any] = {"as_of_date": as_of_date} if as_of_date else {}
     if full_refresh:
         dbt_config["full_refresh"] = True
+    if unit_tests:
+        dbt_config["unit_tests"] = True
     return {
         "loggers": {"progress": {}},
         "ops": {"revops_dbt": {"config": dbt_config}},
@@ -159,6 +163,7 @@ def run_daily_job(
     as_of_date: str | None = None,
     full_refresh: bool = False,
     quiet: bool = True,
+    unit_tests: bool = False,
 ) -> bool:
     """Execute revops_daily in-process, as one run over the window, against the persistent
     Dagster instance."""
@@ -172,7 +177,7 @@ def run_daily_job(
     if not instance_yaml.exists():
         instance_yaml.write_text("telemetry:\n  enabled: false\n")
     job = defs.resolve_job_def("revops_daily")
-    run_config = job_run_config(as_of_date, full_refresh)
+    run_config = job_run_config(as_of_date, full_refresh, unit_tests)
     if not quiet:
         run_config.pop("loggers")
     log_path = warehouse_path().parent / "logs" / "revops_daily.log"
@@ -225,6 +230,7 @@ def run(
     end: date | None = None,
     full_refresh: bool = False,
     daily_days: int = 0,
+    unit_tests: bool = False,
 ) -> int:
     started = time.monotonic()
     landing, db_path = landing_dir(), warehouse_path()
@@ -236,6 +242,7 @@ def run(
         return 2
     days = (window[1] - window[0]).days + 1
     refresh = ", dbt --full-refresh" if full_refresh else ""
+    refresh += ", with dbt unit tests" if unit_tests else ""
     print(
         "[2/3] running the daily job revops_daily (ingest -> dbt build -> checks -> publish)\n"
         f"      window {window[0]} .. {window[1]} ({days} day{'s' if days > 1 else ''}, "
@@ -244,7 +251,12 @@ def run(
     )
     for note in notes:
         print(f"      note: {note}")
-    ok = run_daily_job(window, as_of_date.isoformat() if as_of_date else None, full_refresh)
+    ok = run_daily_job(
+        window,
+        as_of_date.isoformat() if as_of_date else None,
+        full_refresh,
+        unit_tests=unit_tests,
+    )
     if not ok:
         print("The daily job FAILED: open the run in the UI (make dev) for the failing step.")
         return 1

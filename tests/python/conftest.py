@@ -61,7 +61,8 @@ def pipeline_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PipelineE
 @pytest.fixture(scope="session")
 def demo_run(pipeline_env: PipelineEnv):
     """Generate a small demo business and run the whole revops_daily job once, in-process, as
-    ONE run over the two daily partitions of E2E_WINDOW."""
+    ONE run over the two daily partitions of E2E_WINDOW, dbt's unit tests included (a
+    scheduled run leaves them out: this run is where `make test` runs them)."""
     import dagster as dg
 
     from revops.definitions import defs
@@ -72,6 +73,9 @@ def demo_run(pipeline_env: PipelineEnv):
     job = defs.resolve_job_def("revops_daily")
     with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False, tags=run_tags(*E2E_WINDOW)
+            instance=instance,
+            raise_on_error=False,
+            tags=run_tags(*E2E_WINDOW),
+            run_config={"ops": {"revops_dbt": {"config": {"unit_tests": True}}}},
         )
     return counts, result

@@ -161,6 +161,19 @@ def test_one_day_full_refresh_and_as_of_override(dbt_calls) -> None:
     assert _vars(as_of)["as_of_date"] == "2026-06-15"  # an explicit as_of_date wins
 
 
+def _excluded_resource_types(args: list[str]) -> list[str]:
+    return [args[i + 1] for i, a in enumerate(args) if a == "--exclude-resource-type"]
+
+
+def test_a_daily_run_leaves_unit_tests_out_unless_asked(dbt_calls) -> None:
+    assert _materialize_dbt(partition_key="2026-06-30").success
+    config = {"ops": {"revops_dbt": {"config": {"unit_tests": True}}}}
+    assert _materialize_dbt(config, partition_key="2026-06-30").success
+    daily, with_unit_tests = dbt_calls
+    assert _excluded_resource_types(daily) == ["unit_test"]
+    assert _excluded_resource_types(with_unit_tests) == []
+
+
 # --- the reference run (real dbt): a two-day range in one run ----------------------------------
 
 
@@ -186,6 +199,18 @@ def test_reference_run_is_one_dbt_invocation_over_its_two_days(demo_run, pipelin
         "partition_end": end,
         "as_of_date": end,
     }
+    # the reference run asks for dbt's unit tests (a scheduled run leaves them to CI): every
+    # unit test of the project ran in that one invocation, and passed
+    from revops.config import dbt_target_dir
+
+    manifest = json.loads((dbt_target_dir() / "manifest.json").read_text())
+    unit_results = {
+        r["unique_id"]: r["status"]
+        for r in run_results["results"]
+        if r["unique_id"].startswith("unit_test.")
+    }
+    assert set(unit_results) == set(manifest["unit_tests"]) and len(unit_results) > 50
+    assert set(unit_results.values()) == {"pass"}
     by_asset: dict[str, set[str]] = {}
     for event in result.get_asset_materialization_events():
         by_asset.setdefault(event.asset_key.to_user_string(), set()).add(event.partition)

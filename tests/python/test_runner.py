@@ -47,6 +47,9 @@ def test_job_run_config_passes_as_of_date_and_full_refresh_to_dbt() -> None:
     assert runner.job_run_config(full_refresh=True)["ops"]["revops_dbt"]["config"] == {
         "full_refresh": True
     }
+    assert runner.job_run_config(unit_tests=True)["ops"]["revops_dbt"]["config"] == {
+        "unit_tests": True
+    }
 
 
 def test_daily_days_reach_the_generator_only_when_asked(
@@ -171,7 +174,10 @@ def test_cli_run_options_reach_the_runner(monkeypatch: pytest.MonkeyPatch) -> No
         "end": D("2026-10-03"),
         "full_refresh": True,
         "daily_days": 3,
+        "unit_tests": False,
     }
+    assert cli.main(["run", "--unit-tests"]) == 0
+    assert seen["unit_tests"] is True
 
 
 def test_cli_generate_passes_daily_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,6 @@ day), which the incremental models use to pick the keys to reprocess. A range ba
 run (BackfillPolicy.single_run), so one dbt invocation.
 """
 
-import json
 import sys
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -22,6 +21,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
+from revops import dbt_args
 from revops.config import PROJECT_DIR, dbt_target_dir
 from revops.partitions import Window, daily_partitions, window_of
 from revops.warehouse import writer_lock
@@ -69,33 +69,24 @@ class DbtRunConfig(dg.Config):
 
     as_of_date: "today" for the models; empty means the run window's last day (or, in a run
     without a window, the latest date in the loaded data). full_refresh: rebuild the
-    incremental models from scratch (`dbt build --full-refresh`).
+    incremental models from scratch (`dbt build --full-refresh`). unit_tests: also run dbt's
+    unit tests (left out by default: they test the SQL, which CI does, not the day's data).
     """
 
     as_of_date: str | None = None
     full_refresh: bool = False
+    unit_tests: bool = False
 
 
 def dbt_vars(config: DbtRunConfig, window: Window | None = None) -> dict[str, Any]:
     """The --vars of a run: the window and as_of_date (config wins over the window's end)."""
-    out: dict[str, Any] = {}
-    if window is not None:
-        out["partition_start"] = window[0].isoformat()
-        out["partition_end"] = window[1].isoformat()
-        out["as_of_date"] = window[1].isoformat()
-    if config.as_of_date:
-        out["as_of_date"] = config.as_of_date
-    return out
+    return dbt_args.dbt_vars(window, config.as_of_date)
 
 
 def build_args(config: DbtRunConfig, window: Window | None = None) -> list[str]:
-    args = ["build"]
-    if config.full_refresh:
-        args.append("--full-refresh")
-    dbt_vars_ = dbt_vars(config, window)
-    if dbt_vars_:
-        args += ["--vars", json.dumps(dbt_vars_)]
-    return args
+    return dbt_args.dbt_build_args(
+        window, config.as_of_date, config.full_refresh, config.unit_tests
+    )
 
 
 def manifest_path() -> Path:
