@@ -109,6 +109,29 @@ def test_data_docs_are_built(raw_results) -> None:
     assert any((docs / "validations").rglob("*.html"))
 
 
+def test_data_docs_hold_one_page_per_suite_and_list_every_suite(tmp_path: Path) -> None:
+    """Data Docs are built once per run (not once per suite), and still cover every suite."""
+    from revops.checks.gx_run import validate
+    from revops.checks.metrics import Measurement
+    from revops.checks.rules import Rule, Suite
+
+    names = ["raw_x.alpha", "raw_x.beta", "marts.gamma"]
+    rule = Rule(name="no_nulls", metric="0", description="no null ids")
+    measurements = [
+        Measurement(Suite(n, n, tuple(n.split(".")), (rule,)), values={"no_nulls": v})
+        for n, v in zip(names, [0, 2, 0], strict=True)
+    ]
+    outcomes = validate(measurements, docs_dir=tmp_path / "docs", run_name="three")
+    assert [o.outcomes[0].success for o in outcomes] == [True, False, True]
+    pages = sorted((tmp_path / "docs" / "validations").rglob("*.html"))
+    assert len(pages) == 3
+    for name in names:  # validations/<schema>/<table>/<run name>/<time>/<batch>.html
+        folder = "/validations/" + name.replace(".", "/") + "/three/"
+        assert sum(folder in str(page) for page in pages) == 1, name
+    index = (tmp_path / "docs" / "index.html").read_text()
+    assert all(name in index for name in names)
+
+
 def test_clean_table_passes(tmp_path: Path) -> None:
     """The same rules on the rows that break nothing: the checks can pass as well as fail."""
     from revops.checks.gx_run import validate
