@@ -10,11 +10,14 @@ revops_daily does it, each stage in its own subprocess so peak RSS is per stage:
   full build         the partition of the history day, window [end - 1, end - 1]
   one-day increment  the partition of the last day, window [end, end]: only its new files
 
-Stages: ingestion (`load_landing(window=...)`), dbt build per layer (`--vars` partition_start,
-partition_end, as_of_date), Great Expectations checks (raw suites scoped to the window, mart
-suites whole), publish. Before each run, the floor: one DuckDB pass over exactly the files that
-run ingests. Dashboard queries are timed on the published file after the increment, and the
-Dagster definitions' load time once per session. Results go to bench/results.md.
+Stages: ingestion (`load_landing(window=...)`), ONE `dbt build` of the whole project with the
+arguments of a Dagster run (revops.dbt_args: `--vars` partition_start, partition_end,
+as_of_date; unit tests left out), Great Expectations checks (raw suites scoped to the window,
+mart suites whole), publish. The dbt stage is broken down per layer (staging, intermediate,
+marts) from that invocation's run_results.json and manifest.json. Before each run, the floor:
+one DuckDB pass over exactly the files that run ingests. Dashboard queries are timed on the
+published file after the increment, and the Dagster definitions' load time once per session.
+Results go to bench/results.md.
 
     revops bench --scales 0.1 1 [--keep] [--out bench/results.md]
 
@@ -47,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from revops.config import PROJECT_DIR
+from revops.dbt_args import dbt_build_args
 
 BENCH_DIR = PROJECT_DIR / "bench"
 DEFAULT_OUT = BENCH_DIR / "results.md"
@@ -57,15 +61,25 @@ REPEATS = 5
 IMPORT_REPEATS = 3
 MEMORY_TARGET_MB = 4096
 
-# dbt layers, built in this order, by folder; seeds and snapshots go with staging. The folders
-# are not a strict DAG (intermediate models read marts.dim_date), so layer_plan() builds a node
-# in the first layer that needs it: its own, or an earlier one that it is an ancestor of.
+# The one dbt stage of a run, and the layers its nodes are reported in, by the folder of the
+# node (seeds and snapshots go with staging). A data test counts in the layer of the node it is
+# attached to (a singular test: the latest layer of its parents; a source test: staging).
+# Nodes outside these folders, if any, count in OTHER_LAYER.
+DBT_STAGE = "dbt build"
 DBT_LAYERS: dict[str, tuple[str, ...]] = {
-    "dbt staging (+ seeds, snapshots)": ("seeds/", "snapshots/", "models/staging/"),
-    "dbt intermediate (+ marts it reads)": ("models/intermediate/",),
-    "dbt marts": ("models/marts/",),
+    "staging": ("seeds/", "snapshots/", "models/staging/"),
+    "intermediate": ("models/intermediate/",),
+    "marts": ("models/marts/",),
 }
-BUILT = {"model", "seed", "snapshot"}
+OTHER_LAYER = "other"
+LAYER_ROWS = {
+    "staging": "dbt layer: staging (+ seeds, snapshots)",
+    "intermediate": "dbt layer: intermediate",
+    "marts": "dbt layer: marts",
+    OTHER_LAYER: "dbt layer: other folders",
+}
+OUTSIDE_ROW = "dbt outside the nodes (start-up, parsing)"
+TESTS = {"test", "unit_test"}
 
 # The floor query: every landing file read once, every column decoded (hash of the whole row),
 # so Parquet is not answered from its footer alone.
@@ -117,6 +131,47 @@ Window = tuple[date, date]
 
 
 @dataclass
+class LayerTiming:
+    """The nodes of one dbt layer in one invocation, from its run_results.json."""
+
+    name: str
+    nodes: int = 0
+    node_s: float = 0.0  # sum of the nodes' execution_time (thread time, not wall)
+    start: datetime | None = None  # the first compile/execute start of its nodes
+    end: datetime | None = None  # the last compile/execute end of its nodes
+
+    @property
+    def wall_s(self) -> float:
+        """From the layer's first node start to its last node end."""
+        if self.start is None or self.end is None:
+            return 0.0
+        return (self.end - self.start).total_seconds()
+
+
+@dataclass
+class DbtTiming:
+    """One dbt invocation's nodes, per layer (in DBT_LAYERS order, then OTHER_LAYER)."""
+
+    layers: list[LayerTiming]
+    unit_tests: int = 0  # unit tests among the results (a daily run leaves them out)
+
+    @property
+    def nodes(self) -> int:
+        return sum(x.nodes for x in self.layers)
+
+    @property
+    def node_s(self) -> float:
+        return sum(x.node_s for x in self.layers)
+
+    @property
+    def span_s(self) -> float:
+        """From the first node start to the last node end, over all layers."""
+        starts = [x.start for x in self.layers if x.start is not None]
+        ends = [x.end for x in self.layers if x.end is not None]
+        return (max(ends) - min(starts)).total_seconds() if starts and ends else 0.0
+
+
+@dataclass
 class StageRun:
     name: str
     wall_s: float
@@ -124,6 +179,7 @@ class StageRun:
     ok: bool
     detail: dict[str, Any] = field(default_factory=dict)
     cpu_s: float = 0.0  # user + system CPU of the process and its waited-for children
+    dbt: DbtTiming | None = None  # the dbt stage: its nodes per layer
 
 
 @dataclass
@@ -232,10 +288,6 @@ def measured(name: str, argv: list[str], env: dict[str, str], log: Path) -> Stag
         if "Done. PASS=" in line and not detail:  # dbt's summary line
             detail = {"dbt": line[line.index("PASS=") :].strip()}
             break
-    for line in lines:  # dbt: the time spent running nodes (the rest is start-up and parsing)
-        if "Finished running" in line and line.rstrip().endswith("s)."):
-            with contextlib.suppress(ValueError):
-                detail["dbt_nodes_s"] = float(line.rstrip()[: -len("s).")].rsplit("(", 1)[1])
     ok = proc.returncode == 0 and detail.get("ok", True)
     if not ok:
         detail.setdefault("error", "\n".join(lines[-15:]))
@@ -247,69 +299,92 @@ def worker(stage: str, *args: str) -> list[str]:
     return [sys.executable, "-m", "revops.bench", stage, *args]
 
 
-def layer_plan(manifest: dict[str, Any]) -> list[tuple[list[str], list[str]]]:
-    """Per layer: (the models, seeds and snapshots to build, the data tests to exclude).
+def node_layers(manifest: dict[str, Any]) -> dict[str, str]:
+    """The layer of every node, unit test and source of a dbt manifest, by unique_id.
 
-    Tests come with their models through dbt's indirect selection; a test whose parents are
-    built in different layers is excluded from all but the last of them, so it runs once,
-    when every parent exists.
+    Models, seeds and snapshots: by the folder of their file (DBT_LAYERS, else OTHER_LAYER).
+    Sources: staging. A test: the layer of the node it is attached to; without one (a singular
+    test, a test on a source), the latest layer of its parents (staging if it has none).
     """
-    folders = list(DBT_LAYERS.values())
-    nodes = {**manifest.get("nodes", {}), **manifest.get("sources", {})}
-    parents = {k: v.get("depends_on", {}).get("nodes", []) for k, v in nodes.items()}
-
-    def folder_layer(node: dict[str, Any]) -> int:
-        path = node.get("original_file_path", "")
-        return next((i for i, f in enumerate(folders) if path.startswith(f)), 0)
-
-    layer = {k: folder_layer(v) for k, v in nodes.items() if v.get("resource_type") != "test"}
-    for key in sorted(layer, key=lambda k: -layer[k]):  # pull ancestors into earlier layers
-        stack = list(parents.get(key, []))
-        while stack:
-            up = stack.pop()
-            if up in layer and layer[up] > layer[key]:
-                layer[up] = layer[key]
-                stack += parents.get(up, [])
-    plan: list[tuple[list[str], list[str]]] = [([], []) for _ in folders]
-    for key, i in layer.items():
-        if nodes[key].get("resource_type") in BUILT:
-            plan[i][0].append(nodes[key]["name"])
+    order = [*DBT_LAYERS, OTHER_LAYER]
+    nodes = {**manifest.get("nodes", {}), **manifest.get("unit_tests", {})}
+    layer = dict.fromkeys(manifest.get("sources", {}), "staging")
     for key, node in nodes.items():
-        if node.get("resource_type") != "test":
-            continue
-        layers = [layer[p] for p in parents[key] if p in layer] or [0]
-        for i in range(min(layers), max(layers)):
-            plan[i][1].append(node["name"])
-    return [(sorted(b), sorted(e)) for b, e in plan]
+        if node.get("resource_type") not in TESTS:
+            path = node.get("original_file_path", "")
+            layer[key] = next(
+                (name for name, folders in DBT_LAYERS.items() if path.startswith(folders)),
+                OTHER_LAYER,
+            )
+    for key, node in nodes.items():
+        if node.get("resource_type") in TESTS:
+            attached = node.get("attached_node")
+            if attached in layer:
+                layer[key] = layer[attached]
+            else:
+                ups = [layer[p] for p in node.get("depends_on", {}).get("nodes", []) if p in layer]
+                layer[key] = max(ups, key=order.index, default="staging")
+    return layer
 
 
-def dbt_vars(window: Window) -> dict[str, str]:
-    """What a Dagster partitioned run passes to dbt: the window and as_of_date = its end."""
-    start, end = (d.isoformat() for d in window)
-    return {"partition_start": start, "partition_end": end, "as_of_date": end}
+def _timestamp(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-def dbt_argv(
-    build: list[str], exclude: list[str], with_sources: bool, window: Window | None = None
-) -> list[str]:
+def dbt_timing(run_results: dict[str, Any], manifest: dict[str, Any]) -> DbtTiming:
+    """Per layer: the nodes dbt ran, the sum of their execution_time, and the span from the
+    first start to the last end of their timing entries (compile, execute)."""
+    layer_of = node_layers(manifest)
+    layers = {name: LayerTiming(name) for name in DBT_LAYERS}
+    unit_tests = 0
+    for result in run_results.get("results", []):
+        key = result["unique_id"]
+        unit_tests += key.startswith("unit_test.")
+        name = layer_of.get(key, OTHER_LAYER)
+        lt = layers.setdefault(name, LayerTiming(name))
+        lt.nodes += 1
+        lt.node_s += float(result.get("execution_time") or 0.0)
+        for step in result.get("timing", []):
+            if step.get("name") not in ("compile", "execute"):
+                continue
+            if not (step.get("started_at") and step.get("completed_at")):
+                continue
+            a, b = _timestamp(step["started_at"]), _timestamp(step["completed_at"])
+            lt.start = a if lt.start is None else min(lt.start, a)
+            lt.end = b if lt.end is None else max(lt.end, b)
+    return DbtTiming(list(layers.values()), unit_tests)
+
+
+def read_dbt_timing(target: Path, keep: Path) -> DbtTiming | None:
+    """The timing of the dbt invocation that just wrote target/ (None without its
+    run_results.json); run_results.json is also copied to `keep`, as the next run overwrites
+    target/."""
+    results, manifest = target / "run_results.json", target / "manifest.json"
+    if not (results.exists() and manifest.exists()):
+        return None
+    keep.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(results, keep)
+    return dbt_timing(json.loads(results.read_text()), json.loads(manifest.read_text()))
+
+
+def dbt_argv(window: Window | None = None) -> list[str]:
+    """The dbt command of a Dagster run over the window: `dbt build` of the whole project (a
+    run selects all its dbt assets) with revops.dbt_args' flags (vars; no unit tests)."""
     dbt = Path(sys.executable).with_name("dbt")
-    selectors = build + (["source:*"] if with_sources else [])  # tests on the raw tables
-    argv = [str(dbt) if dbt.exists() else "dbt", "build", "--select", *selectors]
-    if exclude:
-        argv += ["--exclude", *exclude]
-    if window is not None:
-        argv += ["--vars", json.dumps(dbt_vars(window))]
-    return argv
+    return [str(dbt) if dbt.exists() else "dbt", *dbt_build_args(window)]
 
 
 def seed_partial_parse(folder: Path) -> None:
-    """Copy the project's partial_parse.msgpack into the bench's target path, as dagster-dbt
-    does for each invocation (dbt still parses everything again when --vars differ)."""
+    """Start each invocation from the project's partial_parse.msgpack, as dagster-dbt does
+    (it copies the file into a fresh target folder per invocation); dbt still parses
+    everything again when --vars differ from the saved parse."""
     src = PROJECT_DIR / "target" / "partial_parse.msgpack"
     dst = folder / "target" / "partial_parse.msgpack"
-    if src.exists() and not dst.exists():
-        dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.exists():
         shutil.copy(src, dst)
+    else:
+        dst.unlink(missing_ok=True)
 
 
 def pipeline(folder: Path, env: dict[str, str], run: PipelineRun) -> PipelineRun:
@@ -325,26 +400,33 @@ def pipeline(folder: Path, env: dict[str, str], run: PipelineRun) -> PipelineRun
         f"{run.floor.peak_rss_mb:7.0f} MB  {run.rows:,} rows",
         flush=True,
     )
-    stages: list[tuple[str, list[str]]] = [("ingestion", worker("ingest", *days))]
-    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
-    stages += [
-        (name, dbt_argv(build, exclude, with_sources=i == 0, window=run.window))
-        for i, (name, (build, exclude)) in enumerate(
-            zip(DBT_LAYERS, layer_plan(manifest), strict=True)
-        )
-    ]
-    stages += [
+    stages: list[tuple[str, list[str]]] = [
+        ("ingestion", worker("ingest", *days)),
+        (DBT_STAGE, dbt_argv(run.window)),
         ("GX checks (raw + marts)", worker("checks", *days)),
         ("publish", worker("publish")),
     ]
+    target = folder / "target"
     for i, (name, argv) in enumerate(stages):
         log = folder / "logs" / f"{slug}-{i}-{name.split()[0].lower()}.log"
+        if name == DBT_STAGE:  # only this invocation's artifacts may be read afterwards
+            (target / "run_results.json").unlink(missing_ok=True)
+            (target / "manifest.json").unlink(missing_ok=True)
+            seed_partial_parse(folder)
         stage = measured(name, argv, env, log)
         print(
             f"      {run.label:<12} {name:<36} {stage.wall_s:7.1f}s {stage.peak_rss_mb:7.0f} MB "
             f"(cpu {stage.cpu_s:.1f}s)",
             flush=True,
         )
+        if name == DBT_STAGE:
+            stage.dbt = read_dbt_timing(target, log.with_suffix(".run_results.json"))
+            for lt in stage.dbt.layers if stage.dbt else []:
+                print(
+                    f"      {run.label:<12}   {lt.name:<34} {lt.wall_s:7.1f}s span, "
+                    f"{lt.node_s:.1f} node-s, {lt.nodes} nodes",
+                    flush=True,
+                )
         run.stages.append(stage)
         if not stage.ok:
             print(f"      FAILED ({log}):\n{stage.detail.get('error', '')}", flush=True)
@@ -423,7 +505,6 @@ def bench_scale(scale: float, root: Path, keep: bool) -> ScaleResult:
     print(
         f"      {result.rows_landed:,} rows landed, {result.landing_mb:.0f} MB ({how})", flush=True
     )
-    seed_partial_parse(folder)
     last = END_DATE
     if result.daily:
         history = last - timedelta(days=DAILY_DAYS)
@@ -625,13 +706,31 @@ def _rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f}" if seconds > 0 and rows else "-"
 
 
-def _cols(run: PipelineRun | None, s: StageRun | None) -> str:
-    if run is None or s is None:
-        return "- | - | - | -"
-    flag = "" if s.ok else " **FAILED**"
-    return (
-        f"{s.wall_s:.1f}{flag} | {s.cpu_s:.1f} | {s.peak_rss_mb:,.0f} | {_rate(run.rows, s.wall_s)}"
-    )
+NA = "—"  # not measured apart: the dbt layers run in the one dbt process
+MISSING = "- | - | - | - | -"
+
+
+def run_rows(run: PipelineRun) -> dict[str, str]:
+    """The table cells of a run (wall s | cpu s | peak RSS MB | rows / s | dbt node-s) by row:
+    its stages, and under the dbt stage its layers and the time outside its nodes."""
+    rows = {}
+    for s in run.stages:
+        flag = "" if s.ok else " **FAILED**"
+        node_s = f"{s.dbt.node_s:.1f}" if s.dbt else NA
+        rows[s.name] = (
+            f"{s.wall_s:.1f}{flag} | {s.cpu_s:.1f} | {s.peak_rss_mb:,.0f} "
+            f"| {_rate(run.rows, s.wall_s)} | {node_s}"
+        )
+        if s.dbt is None:
+            continue
+        for lt in s.dbt.layers:
+            if lt.nodes or lt.name in DBT_LAYERS:
+                rows[LAYER_ROWS[lt.name]] = (
+                    f"{lt.wall_s:.1f} | {NA} | {NA} | {_rate(run.rows, lt.wall_s)} "
+                    f"| {lt.node_s:.1f}"
+                )
+        rows[OUTSIDE_ROW] = f"{s.wall_s - s.dbt.span_s:.1f} | {NA} | {NA} | {NA} | {NA}"
+    return rows
 
 
 def scale_table(r: ScaleResult) -> list[str]:
@@ -648,28 +747,36 @@ def scale_table(r: ScaleResult) -> list[str]:
         lines.append(f"- {inc.label}: window {inc.window_text()}, {inc.rows:,} rows in its files")
     lines += [
         "",
-        f"| stage | full build: wall s | cpu s | peak RSS MB | rows / s "
-        f"| {second}: wall s | cpu s | peak RSS MB | rows / s |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| stage | full build: wall s | cpu s | peak RSS MB | rows / s | dbt node-s "
+        f"| {second}: wall s | cpu s | peak RSS MB | rows / s | dbt node-s |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    names = [s.name for s in full.stages] if full else []
-    if inc:
-        names += [s.name for s in inc.stages if s.name not in names]
-    for name in names:
-        a = next((s for s in full.stages if s.name == name), None) if full else None
-        b = next((s for s in inc.stages if s.name == name), None) if inc else None
-        lines.append(f"| {name} | {_cols(full, a)} | {_cols(inc, b)} |")
+    a = run_rows(full) if full else {}
+    b = run_rows(inc) if inc else {}
+    for name in [*a, *(n for n in b if n not in a)]:
+        lines.append(f"| {name} | {a.get(name, MISSING)} | {b.get(name, MISSING)} |")
 
     def total(run: PipelineRun | None) -> str:
         if run is None:
-            return "- | - | - | -"
+            return MISSING
         return (
             f"**{run.wall_s:.1f}** | {run.cpu_s:.1f} | {run.peak_mb:,.0f} "
-            f"| {_rate(run.rows, run.wall_s)}"
+            f"| {_rate(run.rows, run.wall_s)} | {NA}"
         )
 
-    lines.append(f"| **total** | {total(full)} | {total(inc)} |")
-    lines.append("")
+    lines.append(f"| **total** (stages, not the dbt layer rows) | {total(full)} | {total(inc)} |")
+    lines += [
+        "",
+        "dbt layer rows: wall = from the layer's first node start to its last node end inside "
+        "the one `dbt build` (dbt's threads run the DAG: a node starts once its own parents "
+        "are done, while other nodes of an earlier layer may still run, so layers overlap and "
+        "their walls need not add up to the dbt stage's); dbt node-s = the sum of its nodes' "
+        "execution_time (these do add up); rows / s = the run's input rows / that wall. "
+        f"{NA} = not measured apart: one process, whose cpu and peak RSS are on the "
+        f"`{DBT_STAGE}` row. `{OUTSIDE_ROW}` = the dbt process's wall minus the span of all "
+        "its nodes.",
+        "",
+    ]
     extra = []
     for run in r.runs:
         if run.floor and run.floor.ok:
@@ -681,14 +788,16 @@ def scale_table(r: ScaleResult) -> list[str]:
                 f"{f.peak_rss_mb:,.0f} MB{ratio}"
             )
     for run in r.runs:
-        dbt = [s for s in run.stages if "dbt_nodes_s" in s.detail]
-        if dbt:
-            nodes = sum(s.detail["dbt_nodes_s"] for s in dbt)
-            wall = sum(s.wall_s for s in dbt)
-            extra.append(
-                f"{run.label}, dbt: {nodes:.1f} s running nodes, {wall - nodes:.1f} s start-up "
-                f"and parsing over {len(dbt)} invocations (a Dagster run makes one)"
-            )
+        for s in run.stages:
+            if s.dbt:
+                t = s.dbt
+                extra.append(
+                    f"{run.label}, dbt: one `dbt build` (as a Dagster run) of {t.nodes} nodes, "
+                    f"{t.unit_tests} of them unit tests; its nodes ran from the first start to "
+                    f"the last end in {t.span_s:.1f} s of the process's {s.wall_s:.1f} s, the "
+                    f"other {s.wall_s - t.span_s:.1f} s being start-up and parsing; "
+                    f"{t.node_s:.1f} node-s"
+                )
     if r.generate:
         if r.generate.detail.get("reused"):
             extra.append("generation: landing files reused from an earlier run (same parameters)")

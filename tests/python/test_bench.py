@@ -1,9 +1,10 @@
 """`make bench` (revops.bench) and the ingestion readers' JSON staging it made leaner.
 
-The bench itself is a benchmark, not a test; here: its dbt layer plan, the dbt command of a
-partitioned run, the child-process measurement, and the target verdicts, on small hand-made
-inputs. The JSON readers stage every column from ONE parse of each object; their output is
-compared with values worked out by hand from the objects written here.
+The bench itself is a benchmark, not a test; here: the dbt command of a partitioned run, the
+per-layer timing of that one invocation, the child-process measurement, the report's rows and
+the target verdicts, on small hand-made inputs. The JSON readers stage every column from ONE
+parse of each object; their output is compared with values worked out by hand from the objects
+written here.
 """
 
 from __future__ import annotations
@@ -22,72 +23,189 @@ from revops.ingest import load_landing
 from revops.ingest.discover import LandingFile
 from revops.ingest.readers import drop_staging, stage_file
 
-# --- the dbt layer plan ------------------------------------------------------------------------
+# --- the dbt stage: one invocation, reported per layer --------------------------------------
 
 
-def _node(name: str, path: str, kind: str = "model", parents: tuple[str, ...] = ()) -> dict:
+def _node(name: str, path: str, kind: str = "model", parents: tuple[str, ...] = (), **extra):
     return {
         "name": name,
         "resource_type": kind,
         "original_file_path": path,
         "depends_on": {"nodes": list(parents)},
+        **extra,
     }
 
 
-def test_layer_plan_pulls_ancestors_forward_and_runs_cross_layer_tests_once():
-    # stg_a (staging) <- int_b (intermediate) <- mart_c (marts); int_b also reads dim_d, a mart
-    # folder model that must therefore be built with the intermediate layer.
-    nodes = {
-        "model.p.stg_a": _node("stg_a", "models/staging/stg_a.sql"),
-        "model.p.dim_d": _node("dim_d", "models/marts/dim_d.sql"),
+# stg_a (staging) <- int_b (intermediate) <- mart_c (marts); x lives outside the layer folders.
+MANIFEST = {
+    "nodes": {
+        "seed.p.s": _node("s", "seeds/s.csv", kind="seed"),
+        "snapshot.p.snap": _node("snap", "snapshots/snap.sql", kind="snapshot"),
+        "model.p.stg_a": _node("stg_a", "models/staging/crm/stg_a.sql"),
         "model.p.int_b": _node(
-            "int_b", "models/intermediate/int_b.sql", parents=("model.p.stg_a", "model.p.dim_d")
+            "int_b", "models/intermediate/int_b.sql", parents=("model.p.stg_a",)
         ),
         "model.p.mart_c": _node("mart_c", "models/marts/mart_c.sql", parents=("model.p.int_b",)),
-        "seed.p.s": _node("s", "seeds/s.csv", kind="seed"),
-        # a test over stg_a (layer 0) and mart_c (layer 2): excluded from layers 0 and 1
-        "test.p.t_cross": _node(
-            "t_cross", "tests/t.sql", kind="test", parents=("model.p.stg_a", "model.p.mart_c")
+        "model.p.x": _node("x", "models/misc/x.sql"),
+        # a test on a source: no attached node, its parent is the source -> staging
+        "test.p.src_unique": _node(
+            "src_unique", "models/staging/crm/_src.yml", "test", ("source.p.crm.accounts",)
         ),
-        "test.p.t_int": _node("t_int", "tests/u.sql", kind="test", parents=("model.p.int_b",)),
+        # generic tests go with the node they are attached to, whatever their other parents
+        "test.p.rel_int": _node(
+            "rel_int",
+            "models/intermediate/_int.yml",
+            "test",
+            ("model.p.int_b", "model.p.stg_a"),
+            attached_node="model.p.int_b",
+        ),
+        "test.p.rel_stg": _node(
+            "rel_stg",
+            "models/staging/crm/_stg.yml",
+            "test",
+            ("model.p.stg_a", "model.p.mart_c"),
+            attached_node="model.p.stg_a",
+        ),
+        # a singular test over several layers: the latest of them
+        "test.p.singular": _node(
+            "singular",
+            "tests/singular/t.sql",
+            "test",
+            ("model.p.stg_a", "model.p.mart_c", "seed.p.s"),
+            attached_node=None,
+        ),
+        "test.p.orphan": _node("orphan", "tests/singular/o.sql", "test"),
+    },
+    "sources": {"source.p.crm.accounts": {"resource_type": "source"}},
+    "unit_tests": {
+        "unit_test.p.int_b.case": _node(
+            "case", "models/intermediate/_int.yml", "unit_test", ("model.p.int_b",)
+        )
+    },
+}
+
+
+def test_node_layers_by_folder_and_tests_by_attached_node_or_latest_parent():
+    layers = bench.node_layers(MANIFEST)
+    assert {k: v for k, v in layers.items() if not k.startswith("source.")} == {
+        "seed.p.s": "staging",
+        "snapshot.p.snap": "staging",
+        "model.p.stg_a": "staging",
+        "model.p.int_b": "intermediate",
+        "model.p.mart_c": "marts",
+        "model.p.x": "other",
+        "test.p.src_unique": "staging",
+        "test.p.rel_int": "intermediate",
+        "test.p.rel_stg": "staging",
+        "test.p.singular": "marts",
+        "test.p.orphan": "staging",
+        "unit_test.p.int_b.case": "intermediate",
     }
-    plan = bench.layer_plan({"nodes": nodes, "sources": {}})
-    assert plan == [
-        (["s", "stg_a"], ["t_cross"]),
-        (["dim_d", "int_b"], ["t_cross"]),
-        (["mart_c"], []),
+
+
+def _result(key: str, seconds: float, *steps: tuple[str, str, str]) -> dict:
+    day = "2026-10-31T00:00:"
+    timing = [
+        {"name": n, "started_at": f"{day}{a}Z", "completed_at": f"{day}{b}Z"} for n, a, b in steps
+    ]
+    return {"unique_id": key, "status": "success", "execution_time": seconds, "timing": timing}
+
+
+# Seconds within one minute. Per layer, by hand:
+#   staging       s, stg_a, src_unique: 1.0 + 1.5 + 2.0 = 4.5 node-s, 01.0 -> 04.0 = 3.0 s
+#   intermediate  int_b, the unit test: 2.5 + 0.5 = 3.0 node-s, 03.5 -> 06.5 = 3.0 s
+#   marts         mart_c, singular (skipped: no timing): 2.75 node-s, 06.5 -> 09.25 = 2.75 s
+#   other         x: 0.75 node-s, 09.25 -> 10.0 = 0.75 s
+# all: 8 nodes, 11.0 node-s, 01.0 -> 10.0 = 9.0 s
+RUN_RESULTS = {
+    "results": [
+        _result("seed.p.s", 1.0, ("compile", "01.0", "01.1"), ("execute", "01.1", "02.0")),
+        _result("model.p.stg_a", 1.5, ("compile", "01.5", "01.6"), ("execute", "01.6", "03.0")),
+        _result("test.p.src_unique", 2.0, ("compile", "02.0", "02.1"), ("execute", "02.1", "04.0")),
+        _result("model.p.int_b", 2.5, ("compile", "03.5", "03.6"), ("execute", "03.6", "06.0")),
+        _result("unit_test.p.int_b.case", 0.5, ("compile", "06.0", "06.5")),
+        _result("model.p.mart_c", 2.75, ("execute", "06.5", "09.25")),
+        {"unique_id": "test.p.singular", "status": "skipped", "execution_time": 0, "timing": []},
+        _result("model.p.x", 0.75, ("compile", "09.25", "09.5"), ("execute", "09.5", "10.0")),
+    ]
+}
+
+
+def test_dbt_timing_per_layer_from_run_results(tmp_path: Path):
+    target = tmp_path / "target"
+    assert bench.read_dbt_timing(target, tmp_path / "kept.json") is None  # dbt wrote nothing
+    target.mkdir()
+    (target / "run_results.json").write_text(json.dumps(RUN_RESULTS))
+    (target / "manifest.json").write_text(json.dumps(MANIFEST))
+    timing = bench.read_dbt_timing(target, tmp_path / "logs" / "kept.json")
+    assert json.loads((tmp_path / "logs" / "kept.json").read_text()) == RUN_RESULTS
+    got = [(x.name, x.nodes, round(x.node_s, 6), round(x.wall_s, 6)) for x in timing.layers]
+    assert got == [
+        ("staging", 3, 4.5, 3.0),
+        ("intermediate", 2, 3.0, 3.0),
+        ("marts", 2, 2.75, 2.75),
+        ("other", 1, 0.75, 0.75),
+    ]
+    assert (timing.nodes, timing.unit_tests) == (8, 1)
+    assert timing.node_s == pytest.approx(11.0)
+    assert timing.span_s == pytest.approx(9.0)
+    # a layer without nodes is reported, empty
+    empty = bench.dbt_timing({"results": RUN_RESULTS["results"][:1]}, MANIFEST)
+    assert [(x.name, x.nodes, x.wall_s) for x in empty.layers] == [
+        ("staging", 1, pytest.approx(1.0)),
+        ("intermediate", 0, 0.0),
+        ("marts", 0, 0.0),
     ]
 
 
-def test_dbt_command_of_a_partitioned_run_passes_the_window_and_as_of_date():
-    argv = bench.dbt_argv(["a", "b"], ["t"], True, (date(2026, 10, 30), date(2026, 10, 31)))
-    assert argv[1:6] == ["build", "--select", "a", "b", "source:*"]
-    assert argv[6:8] == ["--exclude", "t"]
-    assert argv[8] == "--vars"
-    assert json.loads(argv[9]) == {
+def test_dbt_command_is_the_one_build_of_a_dagster_run():
+    from revops.assets.dbt import DbtRunConfig, build_args
+
+    window = (date(2026, 10, 30), date(2026, 10, 31))
+    argv = bench.dbt_argv(window)
+    assert Path(argv[0]).name == "dbt"
+    # the whole project (no selection), as the Dagster asset runs it
+    assert argv[1:] == build_args(DbtRunConfig(), window)
+    assert argv[1:5] == ["build", "--exclude-resource-type", "unit_test", "--vars"]
+    assert json.loads(argv[5]) == {
         "partition_start": "2026-10-30",
         "partition_end": "2026-10-31",
         "as_of_date": "2026-10-31",
     }
-    assert "--vars" not in bench.dbt_argv(["a"], [], False)
+    assert len(argv) == 6
+
+
+def test_each_dbt_invocation_starts_from_the_projects_partial_parse(tmp_path, monkeypatch):
+    project, folder = tmp_path / "project", tmp_path / "bench"
+    (project / "target").mkdir(parents=True)
+    (project / "target" / "partial_parse.msgpack").write_bytes(b"project")
+    monkeypatch.setattr(bench, "PROJECT_DIR", project)
+    saved = folder / "target" / "partial_parse.msgpack"
+    bench.seed_partial_parse(folder)
+    assert saved.read_bytes() == b"project"
+    saved.write_bytes(b"written by the last dbt run")  # with the last run's --vars
+    bench.seed_partial_parse(folder)
+    assert saved.read_bytes() == b"project"
+    (project / "target" / "partial_parse.msgpack").unlink()
+    bench.seed_partial_parse(folder)
+    assert not saved.exists()
 
 
 # --- measuring a child process -----------------------------------------------------------------
 
 
 def test_measured_reads_peak_rss_cpu_and_the_last_json_line(tmp_path: Path):
-    # the child touches 200 MiB and burns some CPU, then prints a dbt-like timing and JSON
+    # the child touches 200 MiB and burns some CPU, then prints its JSON summary
     code = (
         "b = bytearray(200 * 2**20)\n"
         "for i in range(0, len(b), 4096): b[i] = 1\n"
         "x = sum(range(3_000_000))\n"
-        "print('12:00:00  Finished running 3 table models in 0 hours 0 minutes and "
-        "1.25 seconds (1.25s).')\n"
+        "print('a line before')\n"
         'print(\'{"ok": true, "rows": 7}\')\n'
     )
     run = bench.measured("child", [sys.executable, "-c", code], {}, tmp_path / "child.log")
     assert run.ok
-    assert run.detail == {"ok": True, "rows": 7, "dbt_nodes_s": 1.25}
+    assert run.detail == {"ok": True, "rows": 7}
     assert run.peak_rss_mb >= 200
     assert run.cpu_s > 0
     failed = bench.measured(
@@ -122,6 +240,64 @@ def test_targets_compute_the_ratios_of_issue_6():
     assert "| 4,100 MB (s0) | FAIL |" in text  # the incremental's stages count too
     assert "| 0.50 s beyond 2.00 s | PASS |" in text
     assert "| 120.0 ms (slowest median) | FAIL |" in text
+
+
+def _with_dbt(label: str, rows: int, walls: tuple[float, float, float, float]):
+    """A run of the four real stages; its dbt stage carries RUN_RESULTS' layers (span 9.0 s)."""
+    ingest, dbt_s, gx, publish = walls
+    run = bench.PipelineRun(label, (date(2026, 10, 30), date(2026, 10, 30)))
+    run.floor = bench.StageRun("floor", 1.0, 50.0, True, {"rows": rows})
+    timing = bench.dbt_timing(RUN_RESULTS, MANIFEST)
+    run.stages = [
+        bench.StageRun("ingestion", ingest, 300.0, True, cpu_s=ingest),
+        bench.StageRun(bench.DBT_STAGE, dbt_s, 900.0, True, cpu_s=40.0, dbt=timing),
+        bench.StageRun("GX checks (raw + marts)", gx, 200.0, True, cpu_s=gx),
+        bench.StageRun("publish", publish, 100.0, True, cpu_s=publish),
+    ]
+    return run
+
+
+def test_report_shows_the_dbt_layers_under_the_one_dbt_stage_and_totals_the_stages_only():
+    r = bench.ScaleResult(10.0, daily=True)
+    r.full = _with_dbt("full build", 1000, (10.0, 30.0, 5.0, 5.0))  # 50 s
+    r.incremental = _with_dbt("incremental", 100, (1.0, 20.0, 2.0, 2.0))  # 25 s
+    text = "\n".join(bench.scale_table(r))
+    rows = [line for line in text.splitlines() if line.startswith("| ")]
+    assert [row.split(" | ")[0] for row in rows[1:]] == [
+        "| ingestion",
+        "| dbt build",
+        "| dbt layer: staging (+ seeds, snapshots)",
+        "| dbt layer: intermediate",
+        "| dbt layer: marts",
+        "| dbt layer: other folders",
+        "| dbt outside the nodes (start-up, parsing)",
+        "| GX checks (raw + marts)",
+        "| publish",
+        "| **total** (stages, not the dbt layer rows)",
+    ]
+    # dbt: 1000 rows / 30 s = 33 rows/s, 11.0 node-s; 100 rows / 20 s = 5
+    assert "| dbt build | 30.0 | 40.0 | 900 | 33 | 11.0 | 20.0 | 40.0 | 900 | 5 | 11.0 |" in rows
+    # staging: span 3.0 s, 1000 / 3 = 333 rows/s, 4.5 node-s; no cpu or RSS of its own
+    assert (
+        "| dbt layer: staging (+ seeds, snapshots) | 3.0 | — | — | 333 | 4.5 "
+        "| 3.0 | — | — | 33 | 4.5 |"
+    ) in rows
+    # outside the nodes: 30 - 9 = 21 s and 20 - 9 = 11 s
+    assert (
+        "| dbt outside the nodes (start-up, parsing) | 21.0 | — | — | — | — "
+        "| 11.0 | — | — | — | — |"
+    ) in rows
+    # the total is 10 + 30 + 5 + 5 = 50 s (the layer rows, 9.5 s more, are not added);
+    # cpu 10 + 40 + 5 + 5 = 60; peak the largest stage, 900 MB; 1000 rows / 50 s = 20
+    assert rows[-1] == (
+        "| **total** (stages, not the dbt layer rows) | **50.0** | 60.0 | 900 | 20 | — "
+        "| **25.0** | 45.0 | 900 | 4 | — |"
+    )
+    assert "one-day incremental / full build = 50.0% (25.0 s / 50.0 s)" in text
+    assert "one `dbt build` (as a Dagster run) of 8 nodes, 1 of them unit tests" in text
+    verdicts = "\n".join(bench.targets([r], (2.0, 0.5)))
+    assert "| 50.0% (25 s / 50 s) | FAIL |" in verdicts
+    assert "| 900 MB (dbt build) | PASS |" in verdicts
 
 
 def test_targets_without_scale_10_are_not_measured():
