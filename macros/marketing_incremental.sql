@@ -12,15 +12,24 @@
 {% macro touches_recomputed_leads_sql() -%}
     {%- set lead_versions = ref('stg_crm__lead_versions') -%}
     {%- set touchpoints = ref('int_touchpoints') -%}
+    with
+
+    changed_touchpoints as (
+
+        select
+            touchpoint_id,
+            email_hash,
+            anonymous_id
+        from {{ touchpoints }}
+        where {{ landed_window_predicate('landed_date') }}
+
+    )
+
     {{ keys_landed_in_window(lead_versions, ['lead_id']) }}
     union
     select email_leads.lead_id
     from {{ lead_versions }} as email_leads
-    where email_leads.email_hash in (
-        select changed_touchpoints.email_hash
-        from {{ touchpoints }} as changed_touchpoints
-        where {{ landed_window_predicate('changed_touchpoints.landed_date') }}
-    )
+    where email_leads.email_hash in (select email_hash from changed_touchpoints)
     union
     select visitor_leads.lead_id
     from {{ lead_versions }} as visitor_leads
@@ -29,20 +38,12 @@
         from {{ touchpoints }} as visitor_forms
         where
             visitor_forms.touchpoint_type = 'form_submission'
-            and visitor_forms.anonymous_id in (
-                select changed_touchpoints.anonymous_id
-                from {{ touchpoints }} as changed_touchpoints
-                where {{ landed_window_predicate('changed_touchpoints.landed_date') }}
-            )
+            and visitor_forms.anonymous_id in (select anonymous_id from changed_touchpoints)
     )
     union
     select stitched.lead_id
     from {{ this }} as stitched
-    where stitched.touch_id in (
-        select changed_touchpoints.touchpoint_id
-        from {{ touchpoints }} as changed_touchpoints
-        where {{ landed_window_predicate('changed_touchpoints.landed_date') }}
-    )
+    where stitched.touch_id in (select touchpoint_id from changed_touchpoints)
 {%- endmacro %}
 
 {#- The replace_scope of int_touches over its existing rows: every row of a recomputed lead. -#}
