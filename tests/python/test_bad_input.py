@@ -374,12 +374,14 @@ def test_duplicates_are_deduplicated_in_staging(downstream: DbtOutcome) -> None:
 
 @pytest.mark.slow
 def test_unknown_stages_and_negative_amounts_raise_warnings(downstream: DbtOutcome) -> None:
-    # two unknown stage values: 'Closed-Won ' (trailing blank) and 'Discovery'
-    stage = _result(downstream, "accepted_values_stg_crm__opportunities_stage_name")
+    # value tests check every landed version (stg_crm__opportunity_versions; this build has no
+    # window, so all of them). Two unknown stage values: 'Closed-Won ' (trailing blank) and
+    # 'Discovery'
+    stage = _result(downstream, "accepted_values_stg_crm__opportunity_versions_stage_name")
     assert stage == ("warn", 2)
     # accepted_values counts distinct failing values: the expression `amount >= 0` has one
     # (false), reached by two rows, -500 and -0.01 (the NULL amount of 006GOOD3 is not negative)
-    assert _result(downstream, "stg_crm__opportunities_amount_not_negative") == ("warn", 1)
+    assert _result(downstream, "stg_crm__opportunity_versions_amount_not_negative") == ("warn", 1)
     with duckdb.connect(str(downstream.warehouse), read_only=True) as con:
         negative = con.execute(
             "select opportunity_id from staging.stg_crm__opportunities where amount < 0 order by 1"

@@ -1,0 +1,85 @@
+"""Data tests scoped to the run's window (macros/test_window.sql): a test whose `where` holds
+__landed_in_window__ checks only the rows landed in a run's window, and every row without one.
+
+Real dbt on a copy of the reference run's warehouse, with one bad CRM task version (no creation
+time) landed on a day of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from revops.config import PROJECT_DIR
+
+pytestmark = pytest.mark.slow
+
+TEST = "not_null_stg_crm__task_versions_created_at"
+BAD_DAY = "2026-10-20"  # no landing file of the demo is dated this day
+
+
+@pytest.fixture(scope="module")
+def bad_version_warehouse(demo_run, pipeline_env, tmp_path_factory) -> Path:
+    _, result = demo_run
+    assert result.success
+    root = tmp_path_factory.mktemp("test_window")
+    warehouse = root / "revops.duckdb"
+    shutil.copy(pipeline_env.warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into raw_crm.task (id, created_date, system_modstamp, is_deleted, "
+            "_source_file, _source_row, _loaded_at, _landed_date) values "
+            "('00TBADVERSION', null, timestamp '2026-10-20 08:00:00', false, "
+            "'task/2026-10-20.csv', 1, timestamp '2026-10-21 06:00:00', date '2026-10-20')"
+        )
+    return warehouse
+
+
+def _run_test(warehouse: Path, root: Path, dbt_vars: dict[str, str] | None) -> tuple[str, int]:
+    env = dict(os.environ)
+    env.update(
+        REVOPS_WAREHOUSE=str(warehouse),
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        DO_NOT_TRACK="1",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    target = root / "target"
+    argv = [str(Path(sys.executable).with_name("dbt")), "test", "--select", TEST]
+    argv += ["--target-path", str(target), "--log-path", str(root / "logs")]
+    if dbt_vars:
+        argv += ["--vars", json.dumps(dbt_vars)]
+    proc = subprocess.run(
+        argv, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
+    )
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    assert len(results) == 1, proc.stdout[-3000:]
+    return results[0]["status"], results[0]["failures"]
+
+
+def _window(start: str, end: str) -> dict[str, str]:
+    return {"partition_start": start, "partition_end": end, "as_of_date": end}
+
+
+def test_a_window_without_the_bad_version_passes(bad_version_warehouse, tmp_path) -> None:
+    assert _run_test(bad_version_warehouse, tmp_path, _window("2026-10-30", "2026-10-31")) == (
+        "pass",
+        0,
+    )
+
+
+def test_the_window_of_the_bad_version_fails(bad_version_warehouse, tmp_path) -> None:
+    assert _run_test(bad_version_warehouse, tmp_path, _window("2026-10-19", BAD_DAY)) == (
+        "fail",
+        1,
+    )
+
+
+def test_without_a_window_every_row_is_checked(bad_version_warehouse, tmp_path) -> None:
+    assert _run_test(bad_version_warehouse, tmp_path, None) == ("fail", 1)
