@@ -41,6 +41,27 @@ ACCOUNT_HEADER = "id,name,industry,number_of_employees,website,created_date,syst
 # --- independent row counts ------------------------------------------------------------------
 
 
+def run_dbt(warehouse: Path, root: Path, args: list[str], timeout: int = 900) -> dict:
+    """Run the project's dbt (`dbt <args>`) on its own warehouse file, with target and log
+    paths under root, so nothing shared is touched; return its run_results.json."""
+    env = dict(os.environ)
+    env.update(
+        REVOPS_WAREHOUSE=str(warehouse),
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        DO_NOT_TRACK="1",
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    target = root / "target"
+    argv = [str(Path(sys.executable).with_name("dbt")), *args]
+    argv += ["--target-path", str(target), "--log-path", str(root / "logs")]
+    proc = subprocess.run(
+        argv, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    run_results = target / "run_results.json"
+    assert run_results.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return json.loads(run_results.read_text())
+
+
 def count_data_rows(path: Path) -> int:
     """Data rows of a landing file, counted without the loader: CSV records after the header
     (Python's csv module, quoted newlines included), JSON lines, or the elements of a JSON list

@@ -9,10 +9,6 @@ counted here with Python's csv/json modules, equal rows loaded + rows quarantine
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,7 +20,7 @@ import pytest
 from revops.ingest import load_landing
 from revops.ingest.report import LoadReport
 
-from helpers import PROJECT_DIR, build_bad_landing, count_data_rows, data_line_count
+from helpers import PROJECT_DIR, build_bad_landing, count_data_rows, data_line_count, run_dbt
 
 RUN_AT = datetime(2026, 1, 15, 6, 0, 0)
 
@@ -314,39 +310,10 @@ def downstream(bad_load: BadLoad, tmp_path_factory: pytest.TempPathFactory) -> D
     root = tmp_path_factory.mktemp("bad_dbt")
     warehouse = root / "bad.duckdb"
     shutil.copy(bad_load.warehouse, warehouse)
-    env = dict(os.environ)
-    env.update(
-        REVOPS_WAREHOUSE=str(warehouse),
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-        DO_NOT_TRACK="1",
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    selection = ["staging", "int_as_of_date", "resource_type:seed"]
+    data = run_dbt(
+        warehouse, root, ["build", "--select", *selection, "--exclude", "resource_type:unit_test"]
     )
-    target = root / "target"
-    dbt = Path(sys.executable).with_name("dbt")
-    proc = subprocess.run(
-        [
-            str(dbt),
-            "build",
-            "--select",
-            "staging",
-            "int_as_of_date",
-            "resource_type:seed",
-            "--exclude",
-            "resource_type:unit_test",
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(root / "logs"),
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    run_results = target / "run_results.json"
-    assert run_results.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    data = json.loads(run_results.read_text())
     results = {r["unique_id"]: (r["status"], r.get("failures") or 0) for r in data["results"]}
     return DbtOutcome(results, warehouse)
 

@@ -8,16 +8,13 @@ time) landed on a day of its own.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from revops.config import PROJECT_DIR
+from helpers import run_dbt
 
 pytestmark = pytest.mark.slow
 
@@ -43,24 +40,11 @@ def bad_version_warehouse(demo_run, pipeline_env, tmp_path_factory) -> Path:
 
 
 def _run_test(warehouse: Path, root: Path, dbt_vars: dict[str, str] | None) -> tuple[str, int]:
-    env = dict(os.environ)
-    env.update(
-        REVOPS_WAREHOUSE=str(warehouse),
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-        DO_NOT_TRACK="1",
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    target = root / "target"
-    argv = [str(Path(sys.executable).with_name("dbt")), "test", "--select", TEST]
-    argv += ["--target-path", str(target), "--log-path", str(root / "logs")]
+    args = ["test", "--select", TEST]
     if dbt_vars:
-        argv += ["--vars", json.dumps(dbt_vars)]
-    proc = subprocess.run(
-        argv, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600
-    )
-    results = json.loads((target / "run_results.json").read_text())["results"]
-    assert len(results) == 1, proc.stdout[-3000:]
-    return results[0]["status"], results[0]["failures"]
+        args += ["--vars", json.dumps(dbt_vars)]
+    (result,) = run_dbt(warehouse, root, args, timeout=600)["results"]
+    return result["status"], result["failures"]
 
 
 def _window(start: str, end: str) -> dict[str, str]:
