@@ -11,11 +11,9 @@
         {%- do return(relation) -%}
     {%- endif -%}
     {%- if '__landed_in_window__' in where -%}
-        {%- set window = partition_window() -%}
-        {%- if window -%}
-            {%- set predicate -%}
-                (landed_date between cast('{{ window.start }}' as date) and cast('{{ window.end }}' as date))
-            {%- endset -%}
+        {#- with a window, the incremental models' own predicate on it (macros/incremental.sql) -#}
+        {%- if partition_window() -%}
+            {%- set predicate = landed_window_predicate('landed_date') -%}
         {%- else -%}
             {%- set predicate = '(1 = 1)' -%}
         {%- endif -%}

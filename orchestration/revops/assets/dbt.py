@@ -78,11 +78,6 @@ class DbtRunConfig(dg.Config):
     unit_tests: bool = False
 
 
-def dbt_vars(config: DbtRunConfig, window: Window | None = None) -> dict[str, Any]:
-    """The --vars of a run: the window and as_of_date (config wins over the window's end)."""
-    return dbt_args.dbt_vars(window, config.as_of_date)
-
-
 def build_args(config: DbtRunConfig, window: Window | None = None) -> list[str]:
     return dbt_args.dbt_build_args(
         window, config.as_of_date, config.full_refresh, config.unit_tests
