@@ -1,48 +1,37 @@
-{#- The default "today" of every model when the var as_of_date is not set: the latest business
-    date present in the loaded data (creation dates only, never scheduled or expected dates such
-    as close dates, which may lie in the future). A record created after the day it was loaded is
-    a source defect (a raw GX warning flags it): it never moves "today". Read it through the macro
-    as_of_date(). -#}
+{{ config(materialized='table') }}
+
+{#- "Today" of every model, one row. The var as_of_date wins when it is set (a partitioned run
+    passes its last day; --as-of-date overrides); otherwise the latest business date of any
+    loaded system (int_source_coverage: creation and event dates of CRM, marketing and billing
+    records, never dates after the record's own load, which are defects, nor plan months, which
+    lie ahead), and with only plan files landed the day of the latest load. Read it through the
+    macro as_of_date(). -#}
 with
 
-opportunities as (
+coverage as (
 
-    select max(created_date) as latest_date
-    from {{ ref('stg_crm__opportunities') }}
-    where created_date <= cast(loaded_at as date)
+    select * from {{ ref('int_source_coverage') }}
 
 ),
 
-leads as (
+from_data as (
 
-    select max(created_date) as latest_date
-    from {{ ref('stg_crm__leads') }}
-    where created_date <= cast(loaded_at as date)
-
-),
-
-invoices as (
-
-    select max(cast(created_at as date)) as latest_date
-    from {{ ref('stg_billing__invoices') }}
-    where created_at <= loaded_at
-
-),
-
-unioned as (
-
-    select latest_date from opportunities
-    union all
-    select latest_date from leads
-    union all
-    select latest_date from invoices
+    select
+        max(latest_event_date) as latest_event_date,
+        max(last_loaded_date) as last_loaded_date
+    from coverage
 
 ),
 
 final as (
 
-    select cast(max(latest_date) as date) as as_of_date
-    from unioned
+    select
+        {% if var('as_of_date', none) -%}
+            cast('{{ var("as_of_date") }}' as date)
+        {%- else -%}
+            cast(coalesce(latest_event_date, last_loaded_date) as date)
+        {%- endif %} as as_of_date
+    from from_data
 
 )
 

@@ -1,28 +1,31 @@
 {{ config(materialized='table') }}
 
-{#- The calendar, the one place its rules live: one row per day from var calendar_start_date to
-    var calendar_end_date (inclusive), with ISO weeks, company holidays, working days and the
-    fiscal calendar. Intermediate models read it here; the BI-facing copy is dim_date. -#}
-{%- set start_date = var('calendar_start_date', '2022-01-01') -%}
-{%- set end_date = var('calendar_end_date', '2028-12-31') -%}
-
+{#- The calendar, the one place its rules live: one row per day of int_calendar_bounds (from the
+    fiscal year of the earliest data to the horizon past as_of_date), with ISO weeks, company
+    holidays, working days and the fiscal calendar. Intermediate models read it here; the
+    BI-facing copy is dim_date. The spine holds at most calendar_max_days() days. -#}
+{%- set day_number = 'cast(spine.generated_number as ' ~ dbt.type_int() ~ ') - 1' -%}
+{%- set day_of_spine = dbt.dateadd('day', day_number, 'bounds.start_date') -%}
+{%- set days_in_bounds = dbt.datediff('bounds.start_date', 'bounds.end_date', 'day') ~ ' + 1' %}
 with
 
 holidays as (
     select * from {{ ref('holidays') }}
 ),
 
+bounds as (
+    select * from {{ ref('int_calendar_bounds') }}
+),
+
 spine as (
-    {{ dbt.date_spine(
-        'day',
-        "cast('" ~ start_date ~ "' as date)",
-        dbt.dateadd('day', 1, "cast('" ~ end_date ~ "' as date)")
-    ) }}
+    {{ dbt.generate_series(calendar_max_days()) }}
 ),
 
 days as (
-    select cast(date_day as date) as date_day
+    select cast({{ day_of_spine }} as date) as date_day
     from spine
+    cross join bounds
+    where spine.generated_number <= {{ days_in_bounds }}
 ),
 
 holiday_days as (

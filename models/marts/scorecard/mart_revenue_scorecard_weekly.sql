@@ -1,6 +1,8 @@
 {#- The leadership one-pager. Grain: one row per ISO week (Monday start), from the first week
-    with an opportunity or a plan to the week of as_of_date. Bookings vs plan and accounts won
-    come from mart_plan_vs_actual_weekly; pipeline created and win rate from int_opportunities;
+    with data (an opportunity, a plan week, a demo request, a funnel stage or a revenue month's
+    report date, whichever systems landed) to the week of as_of_date. Bookings vs plan and
+    accounts won come from mart_plan_vs_actual_weekly; pipeline created and win rate from
+    int_opportunities;
     demo requests from mart_demo_requests_weekly; SQLs from int_lead_funnel_stages. MRR
     movements and accounts lost (churned customers) are monthly: each month's are shown in the
     week of its measure date (macro mrr_movement_report_date: the week containing the month end,
@@ -48,6 +50,12 @@ first_dates as (
     select min(created_date) as first_date from opportunities
     union all
     select min(week_start_date) as first_date from plan_vs_actual_weekly
+    union all
+    select min(week_start_date) as first_date from demo_requests_weekly
+    union all
+    select min(entered_date) as first_date from funnel_stages
+    union all
+    select min({{ mrr_movement_report_date('month_end_date') }}) as first_date from revenue_monthly
 
 ),
 

@@ -1,0 +1,29 @@
+{{ config(materialized='table') }}
+
+{#- What the landing holds: one row per source table (macro coverage_source_tables, where each
+    table's business date is named), with its row count and date range. An absent system is
+    zero rows here, never an error. -#}
+with
+
+coverage as (
+
+    {{ source_coverage_sql() }}
+
+),
+
+final as (
+
+    select
+        system,
+        source_table,
+        cast(row_count as bigint) as row_count,
+        row_count > 0 as is_present,
+        first_date,
+        last_date,
+        latest_event_date,
+        last_loaded_date
+    from coverage
+
+)
+
+select * from final
