@@ -169,3 +169,20 @@ def test_has_fx_rate_warns_instead_of_failing(fx_build: FxBuild) -> None:
     assert list(fx_tests.values()) == ["warn"], fx_tests
     errors = [k for k, v in fx_build.statuses.items() if v in ("fail", "error")]
     assert not errors, errors
+
+
+def test_the_reference_suite_passes_on_an_empty_table() -> None:
+    """No rates landed is the default: the raw suite of the new table must not fail on it."""
+    from revops import warehouse
+    from revops.checks.gx_run import validate
+    from revops.checks.metrics import measure
+    from revops.checks.suites import raw_suite
+    from revops.contract import get_table
+    from revops.ingest.load import ensure_meta_tables
+
+    with duckdb.connect(":memory:") as con:
+        warehouse.ensure_raw_tables(con)
+        ensure_meta_tables(con)
+        (outcome,) = validate([measure(con, raw_suite(get_table("reference", "fx_rates")))])
+    failed = [o.rule.name for o in outcome.outcomes if not o.success]
+    assert outcome.outcomes and not failed, failed
