@@ -51,7 +51,8 @@ def test_asset_graph_matches_the_contract():
         for spec in asset.specs:
             assert spec.group_name == "raw"
             assert spec.kinds == {"duckdb"}
-    assert sum(len(a.keys) for a in ingestion_assets) == 30  # 10 crm + 6 mkt + 11 billing + 3
+    # 10 crm + 6 mkt + 11 billing + 3 plan + 1 reference
+    assert sum(len(a.keys) for a in ingestion_assets) == 31
 
 
 def test_materialize_loads_and_reports_per_table(env):
@@ -59,7 +60,7 @@ def test_materialize_loads_and_reports_per_table(env):
     result = dg.materialize(ingestion_assets, partition_key=DAY)
     assert result.success
     meta = materializations(result)
-    assert len(meta) == 30
+    assert len(meta) == 31
     # hand-counted from the fixtures: opps.csv 4 rows of which 2 quarantined
     assert meta["raw_crm/opportunity"]["rows_loaded"] == 2
     assert meta["raw_crm/opportunity"]["rows_quarantined"] == 2

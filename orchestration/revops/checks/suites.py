@@ -90,7 +90,7 @@ def _is_money_or_count(table: Table, col: Column) -> bool:
 
 
 def _is_past_event(table: Table, col: Column) -> bool:
-    if table.system == "plan" or col.type not in {"date", "timestamp", "epoch"}:
+    if table.system in {"plan", "reference"} or col.type not in {"date", "timestamp", "epoch"}:
         return False
     return col.required or col.name in PAST_EVENT_COLUMNS
 
