@@ -221,10 +221,10 @@ def test_unreadable_or_incomplete_csv_is_rejected_with_a_reason(con, tmp_path, c
 def test_a_failure_inside_the_transaction_leaves_nothing_half_loaded(con, landing, monkeypatch):
     real_log = load_module._log
 
-    def failing_log(con_, result, loaded_at):
+    def failing_log(con_, result, loaded_at, *overrides):
         if result.status == "loaded" and result.table == "raw_billing.subscription_items":
             raise duckdb.IOException("disk full (simulated)")
-        real_log(con_, result, loaded_at)
+        real_log(con_, result, loaded_at, *overrides)
 
     monkeypatch.setattr(load_module, "_log", failing_log)
     report = load_landing(con, landing, systems=["billing"], loaded_at=RUN_AT)
