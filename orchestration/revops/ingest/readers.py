@@ -303,6 +303,25 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
     return StagedFile([StagedTable(lf.table, relation)], extra, notes)
 
 
+def _parquet_top_names(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """The top-level column names stored in a Parquet file, as written (case kept)."""
+    elements = con.execute(
+        f"select name, coalesce(num_children, 0) from parquet_schema({_lit(str(path))})"
+    ).fetchall()
+
+    def after(i: int) -> int:  # the index after element i and its descendants
+        j = i + 1
+        for _ in range(elements[i][1]):
+            j = after(j)
+        return j
+
+    names, i = [], 1
+    for _ in range(elements[0][1] if elements else 0):
+        names.append(elements[i][0])
+        i = after(i)
+    return names
+
+
 def _stage_parquet(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
     kind = sniff(lf.path)
     if kind not in (None, "parquet"):
@@ -313,15 +332,21 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFil
     except duckdb.Error as exc:
         raise RejectedFile(f"unreadable Parquet: {_duck_error(exc)}") from None
     names = [n for n in names if n != "file_row_number"]
-    lowered: dict[str, str] = {}
-    for name in names:
-        if name.lower() in lowered:
+    # DuckDB renames a repeated name (Name, name -> Name, name_1): look at the file's own names
+    try:
+        own = _parquet_top_names(con, lf.path)
+    except duckdb.Error as exc:
+        raise RejectedFile(f"unreadable Parquet: {_duck_error(exc)}") from None
+    first: dict[str, str] = {}
+    for name in own:
+        if name.lower() in first:
             raise RejectedFile(
                 f"the Parquet schema names column '{name.lower()}' twice "
-                f"('{lowered[name.lower()]}' and '{name}'): which value is meant cannot be told; "
+                f"('{first[name.lower()]}' and '{name}'): which value is meant cannot be told; "
                 "rename or remove one"
             )
-        lowered[name.lower()] = name
+        first[name.lower()] = name
+    lowered = {n.lower(): n for n in names}
     extra = _check_header(lf.table, set(lowered), "Parquet schema")
     select = ", ".join(f"{_ident(orig)} as {_ident(low)}" for low, orig in lowered.items())
     try:
