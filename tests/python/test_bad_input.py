@@ -487,14 +487,21 @@ class DbtOutcome:
 
 @pytest.fixture(scope="module")
 def downstream(bad_load: BadLoad, tmp_path_factory: pytest.TempPathFactory) -> DbtOutcome:
-    """`dbt build` of the staging layer and int_as_of_date on the bad-input warehouse (its own
-    copy, target and log paths, so that nothing shared is touched)."""
+    """`dbt build` of the staging layer, int_as_of_date and the data-quality marts on the
+    bad-input warehouse (its own copy, target and log paths, so that nothing shared is
+    touched)."""
     import shutil
 
     root = tmp_path_factory.mktemp("bad_dbt")
     warehouse = root / "bad.duckdb"
     shutil.copy(bad_load.warehouse, warehouse)
-    selection = ["staging", "int_as_of_date", "resource_type:seed"]
+    selection = [
+        "staging",
+        "int_as_of_date",
+        "resource_type:seed",
+        "dq_rejected_files",
+        "dq_quarantined_rows",
+    ]
     data = run_dbt(
         warehouse, root, ["build", "--select", *selection, "--exclude", "resource_type:unit_test"]
     )
@@ -553,3 +560,153 @@ def test_a_future_date_does_not_move_the_default_as_of_date(downstream: DbtOutco
         as_of = con.execute("select as_of_date from intermediate.int_as_of_date").fetchone()[0]
     # the corpus is the export of 2026-01-15, loaded that day: "today" cannot be after it
     assert as_of <= RUN_AT.date()
+
+
+EPOCH_PROBLEM = (
+    "is not a plausible epoch: neither as unix seconds nor as milliseconds does it fall within "
+    "1990-01-01 .. 2100-01-01"
+)
+
+
+@pytest.mark.slow
+def test_dq_rejected_files_lists_every_rejected_case(bad_load: BadLoad, downstream: DbtOutcome):
+    """One row per rejected case of the corpus, on the file's own raw table, computed from the
+    case list and the files (sha256 by hashlib), not from the mart."""
+    import hashlib
+
+    assert _result(downstream, "model.", "dq_rejected_files")[0] == "success"
+    with duckdb.connect(str(downstream.warehouse), read_only=True) as con:
+        got = con.execute(
+            "select file, table_name, error, sha256, first_rejected_at, last_attempt_at, "
+            "landed_date from marts.dq_rejected_files order by file"
+        ).fetchall()
+    rejected = sorted((c for c in CASES if c.outcome == "rejected"), key=lambda c: c.file)
+    assert [r[0] for r in got] == [c.file for c in rejected]
+    for row, case in zip(got, rejected, strict=True):
+        system, table = case.file.split("/")[:2]
+        sha = hashlib.sha256((bad_load.landing / case.file).read_bytes()).hexdigest()
+        assert row[1] == f"raw_{system}.{table}"
+        assert row[2].startswith(f"landing/{case.file}: ")
+        for needle in case.says:
+            assert needle.lower() in row[2].lower(), (needle, row[2][:300])
+        # one load at RUN_AT; undated files take the UTC date of the load as landed date
+        assert row[3:] == (sha, RUN_AT, RUN_AT, RUN_AT.date())
+
+
+@pytest.mark.slow
+def test_dq_quarantined_rows_counts_per_file_column_and_problem(downstream: DbtOutcome):
+    """Expected rows from the quarantined cases above (rows and values read off the files)."""
+    assert _result(downstream, "model.", "dq_quarantined_rows")[0] == "success"
+    with duckdb.connect(str(downstream.warehouse), read_only=True) as con:
+        got = con.execute(
+            "select source_file, table_name, column_name, problem, row_count, "
+            "example_raw_value, landed_date from marts.dq_quarantined_rows "
+            "order by source_file, column_name, problem"
+        ).fetchall()
+    day = RUN_AT.date()
+    currencies = "is not one of USD, EUR, GBP"
+    assert got == [
+        # rows 3, 4, 7: '0', '-1', '1768471200000000'; the smallest as text is '-1'
+        (
+            CUS + "epoch_millis.jsonl",
+            "raw_billing.customers",
+            "created",
+            EPOCH_PROBLEM,
+            3,
+            "-1",
+            day,
+        ),
+        (PROD + "epoch_millis.csv", "raw_billing.products", "created", EPOCH_PROBLEM, 2, "-1", day),
+        (
+            OPP + "epoch_timestamps.csv",
+            "raw_crm.opportunity",
+            "created_date",
+            EPOCH_PROBLEM,
+            1,
+            "0",
+            day,
+        ),
+        (
+            OPP + "invalid_dates.csv",
+            "raw_crm.opportunity",
+            "close_date",
+            "is not a date (YYYY-MM-DD)",
+            3,
+            "2025-13-45",
+            day,
+        ),
+        (
+            OPP + "invalid_dates.csv",
+            "raw_crm.opportunity",
+            "created_date",
+            "is not a timestamp (ISO 8601)",
+            1,
+            "yesterday",
+            day,
+        ),
+        (
+            OPP + "unknown_currency.csv",
+            "raw_crm.opportunity",
+            "currency_iso_code",
+            currencies,
+            2,
+            "JPY",
+            day,
+        ),
+        (
+            OPP + "wrong_types.csv",
+            "raw_crm.opportunity",
+            "amount",
+            "is not a decimal number",
+            1,
+            "abc",
+            day,
+        ),
+        (
+            OPP + "wrong_types.csv",
+            "raw_crm.opportunity",
+            "is_won",
+            "is not a boolean (true/false/1/0)",
+            1,
+            "yes",
+            day,
+        ),
+        (
+            ADS + "unknown_currency.csv",
+            "raw_marketing.google_ads_campaign_stats",
+            "currency_code",
+            currencies,
+            1,
+            "CHF",
+            day,
+        ),
+    ]
+    # every quarantined row of the cases is counted once
+    assert sum(r[4] for r in got) == sum(len(c.quarantined) for c in CASES)
+
+
+@pytest.mark.slow
+def test_dq_marts_build_empty_after_a_clean_ingestion(tmp_path: Path) -> None:
+    """On a warehouse whose ingestion found nothing to reject or quarantine, raw_meta exists
+    (ingestion creates it) and both marts build, empty, with their tests passing."""
+    warehouse = tmp_path / "clean.duckdb"
+    landing = tmp_path / "landing"
+    (landing / "plan").mkdir(parents=True)
+    (landing / "plan" / "quotas.csv").write_text(
+        "rep_id,month,quota_amount,currency\n005A,2026-01-01,1000,USD\n"
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        assert load_landing(con, landing, loaded_at=RUN_AT).ok
+    data = run_dbt(
+        warehouse,
+        tmp_path,
+        ["build", "--select", "+dq_rejected_files", "+dq_quarantined_rows"],
+    )
+    statuses = {r["unique_id"]: r["status"] for r in data["results"]}
+    assert statuses and set(statuses.values()) <= {"success", "pass"}, statuses
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        counts = [
+            con.execute(f"select count(*) from marts.{m}").fetchone()[0]
+            for m in ("dq_rejected_files", "dq_quarantined_rows")
+        ]
+    assert counts == [0, 0]
