@@ -8,6 +8,8 @@ so that a test can SIGKILL it and so that its environment never leaks into the t
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 import os
 import shutil
@@ -15,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +35,18 @@ TRUST_SEED = 11
 TRUST_AS_OF = "2026-10-31"  # the generator's default end date
 JOB_TIMEOUT_S = float(os.environ.get("REVOPS_TRUST_TIMEOUT", "1200"))
 
-# The huge-field case is written at test time rather than committed (5 MB of text).
+# The huge-field case is written at test time rather than committed (5 MB of text), and so are
+# the binary cases (gzip, xlsx, UTF-16, Parquet) and the broken symbolic link.
 HUGE_FIELD_FILE = "crm/account/2026-01-15__huge_field.csv"
 HUGE_FIELD_BYTES = 5_000_000
 ACCOUNT_HEADER = "id,name,industry,number_of_employees,website,created_date,system_modstamp\n"
+GZIP_CSV_FILE = "crm/account/2026-01-15__gzip.csv.gz"
+GZIP_NAMED_CSV_FILE = "crm/account/2026-01-15__gzip_named.csv"
+GZIP_JSONL_FILE = "billing/customers/2026-01-15__gzip.jsonl.gz"
+XLSX_AS_CSV_FILE = "crm/account/2026-01-15__excel.csv"
+UTF16_CSV_FILE = "crm/account/2026-01-15__utf16.csv"
+DUPLICATE_PARQUET_FILE = "crm/account/2026-01-15__duplicate_columns.parquet"
+DANGLING_LINK_FILE = "crm/account/2026-01-15__dangling.csv"
 
 
 # --- independent row counts ------------------------------------------------------------------
@@ -65,20 +76,25 @@ def run_dbt(warehouse: Path, root: Path, args: list[str], timeout: int = 900) ->
 def count_data_rows(path: Path) -> int:
     """Data rows of a landing file, counted without the loader: CSV records after the header
     (Python's csv module, quoted newlines included), JSON lines, or the elements of a JSON list
-    response. Raises ValueError when the file cannot be parsed as its format."""
-    suffix = path.suffix.lower()
+    response; a gzip file (whatever its name) is decompressed with Python's gzip module first.
+    Raises ValueError when the file cannot be parsed as its format."""
+    raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    name = path.name.lower().removesuffix(".gz")
+    suffix = Path(name).suffix
+    text = raw.decode("utf-8", errors="strict")
     if suffix == ".csv":
         csv.field_size_limit(1 << 30)
-        with path.open(newline="", encoding="utf-8", errors="strict") as fh:
-            records = list(csv.reader(fh, strict=True))
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
         return max(len([r for r in records if r]) - 1, 0)
     if suffix in (".jsonl", ".ndjson"):
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
+        lines = [ln for ln in text.splitlines() if ln.strip()]
         for ln in lines:
             json.loads(ln)
         return len(lines)
     if suffix == ".json":
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(text)
         return len(doc["data"] if isinstance(doc, dict) and "data" in doc else doc)
     raise ValueError(f"no independent row count for {path.name}")
 
@@ -93,9 +109,88 @@ def data_line_count(path: Path) -> int:
 # --- the bad-input corpus --------------------------------------------------------------------
 
 
+def _minimal_xlsx() -> bytes:
+    """A one-sheet Excel workbook as Excel writes it (a zip of XML parts), built by hand."""
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats'
+        '.org/package/2006/content-types"/>',
+        "_rels/.rels": '<?xml version="1.0"?><Relationships/>',
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook><sheets><sheet name="accounts" '
+        'sheetId="1"/></sheets></workbook>',
+        "xl/worksheets/sheet1.xml": '<?xml version="1.0"?><worksheet><sheetData><row r="1">'
+        '<c r="A1" t="inlineStr"><is><t>id</t></is></c></row></sheetData></worksheet>',
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, xml in parts.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 15, 0, 0, 0)), xml)
+    return buf.getvalue()
+
+
+def _write_binary_cases(dest: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def put(rel: str, data: bytes) -> None:
+        path = dest / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    put(
+        GZIP_CSV_FILE,
+        gzip.compress(
+            (
+                ACCOUNT_HEADER
+                + "001GZ1,Gzip One,Software,10,https://gz1.io,2025-10-01,2026-01-14\n"
+                + "001GZ2,Gzip Two,Software,20,https://gz2.io,2025-10-02,2026-01-14\n"
+            ).encode(),
+            mtime=0,
+        ),
+    )
+    put(
+        GZIP_NAMED_CSV_FILE,
+        gzip.compress(
+            (
+                ACCOUNT_HEADER
+                + "001GZN1,Hidden Gzip,Retail,5,https://gzn.io,2025-10-03,2026-01-14\n"
+            ).encode(),
+            mtime=0,
+        ),
+    )
+    put(
+        GZIP_JSONL_FILE,
+        gzip.compress(
+            b'{"id": "cus_GZ1", "object": "customer", "created": 1768400000}\n'
+            b'{"id": "cus_GZ2", "object": "customer", "created": 1768400000000}\n',
+            mtime=0,
+        ),
+    )
+    put(XLSX_AS_CSV_FILE, _minimal_xlsx())
+    put(
+        UTF16_CSV_FILE,
+        (ACCOUNT_HEADER + "001U16,Wide Co,Retail,5,https://u16.io,2025-10-03,2026-01-14\n").encode(
+            "utf-16"  # with its byte order mark, as Excel's "Unicode text" writes it
+        ),
+    )
+    table = pa.table(
+        {
+            "id": ["001PQ1"],
+            "Name": ["Upper"],
+            "name": ["lower"],
+            "created_date": ["2025-10-01"],
+            "system_modstamp": ["2026-01-14"],
+        }
+    )
+    (dest / DUPLICATE_PARQUET_FILE).parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(table, dest / DUPLICATE_PARQUET_FILE)
+    (dest / DANGLING_LINK_FILE).symlink_to("missing_export.csv")
+
+
 def build_bad_landing(dest: Path) -> Path:
-    """Copy the committed corpus to dest and add the generated huge-field file."""
+    """Copy the committed corpus to dest and add the generated files (huge field, binary
+    formats, a broken symbolic link)."""
     shutil.copytree(BAD_LANDING, dest)
+    _write_binary_cases(dest)
     huge = dest / HUGE_FIELD_FILE
     huge.parent.mkdir(parents=True, exist_ok=True)
     with huge.open("w", encoding="utf-8", newline="") as fh:

@@ -1,10 +1,13 @@
 """The bad-input corpus (tests/bad_input/, described case by case in its README.md).
 
-All files of the corpus are one landing day, loaded together. Each case ends one of three ways:
+All files of the corpus are one landing day, loaded together. Each case ends one of five ways:
 the whole file is rejected with a message naming the file, the line and the problem; some rows
-are quarantined with their row, column and reason; or the file loads and a downstream check
-(staging dedup, warn-level dbt tests) catches the problem. For every file the rows it holds,
-counted here with Python's csv/json modules, equal rows loaded + rows quarantined.
+are quarantined with their row, column and reason; the file loads and a downstream check
+(staging dedup, warn-level dbt tests) catches the problem, or a note tells what was done (a
+gzip file decompressed, a partial export); the file is a copy of another one's content and is
+skipped naming it; or the path is no file at all (a broken link) and is reported. For every
+file the rows it holds, counted here with Python's csv/json/gzip modules, equal rows loaded +
+rows quarantined.
 """
 
 from __future__ import annotations
@@ -20,7 +23,20 @@ import pytest
 from revops.ingest import load_landing
 from revops.ingest.report import LoadReport
 
-from helpers import PROJECT_DIR, build_bad_landing, count_data_rows, data_line_count, run_dbt
+from helpers import (
+    DANGLING_LINK_FILE,
+    DUPLICATE_PARQUET_FILE,
+    GZIP_CSV_FILE,
+    GZIP_JSONL_FILE,
+    GZIP_NAMED_CSV_FILE,
+    PROJECT_DIR,
+    UTF16_CSV_FILE,
+    XLSX_AS_CSV_FILE,
+    build_bad_landing,
+    count_data_rows,
+    data_line_count,
+    run_dbt,
+)
 
 RUN_AT = datetime(2026, 1, 15, 6, 0, 0)
 
@@ -29,14 +45,18 @@ RUN_AT = datetime(2026, 1, 15, 6, 0, 0)
 class Case:
     name: str
     file: str  # relative to the landing folder
-    outcome: str  # rejected | quarantined | loaded
-    says: tuple[str, ...] = ()  # must appear in the rejection error
+    outcome: str  # rejected | quarantined | loaded | duplicate | unknown
+    says: tuple[str, ...] = ()  # must appear in the rejection error or the unknown-path reason
     quarantined: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+    notes: tuple[str, ...] = ()  # must appear in one of the file's messages (same order)
 
 
 OPP = "crm/opportunity/2026-01-15__"
 ACC = "crm/account/2026-01-15__"
 ADS = "marketing/google_ads_campaign_stats/2026-01-15__"
+CUS = "billing/customers/2026-01-15__"
+PROD = "billing/products/2026-01-15__"
+IMPLAUSIBLE = "is not a plausible epoch"
 
 CASES = [
     Case("good_opportunities", OPP + "good.csv", "loaded"),
@@ -102,6 +122,100 @@ CASES = [
         "rejected",
         says=("Line: 2", "maximum line size"),
     ),
+    # --- found on real exports --------------------------------------------------------------
+    Case(
+        "epoch_millis_jsonl",
+        CUS + "epoch_millis.jsonl",
+        "quarantined",
+        quarantined=frozenset({(3, "created"), (4, "created"), (7, "created")}),
+        notes=(f"row 3, column created: '0' {IMPLAUSIBLE}", "1990-01-01 .. 2100-01-01"),
+    ),
+    Case(
+        "epoch_millis_csv",
+        PROD + "epoch_millis.csv",
+        "quarantined",
+        quarantined=frozenset({(3, "created"), (4, "created")}),
+        notes=(f"row 4, column created: '-1' {IMPLAUSIBLE}",),
+    ),
+    Case(
+        "epoch_in_timestamp_csv",
+        OPP + "epoch_timestamps.csv",
+        "quarantined",
+        quarantined=frozenset({(2, "created_date")}),
+        notes=(f"row 2, column created_date: '0' {IMPLAUSIBLE}",),
+    ),
+    Case(
+        "duplicate_header",
+        OPP + "duplicate_header.csv",
+        "rejected",
+        says=("the CSV header names column 'amount' twice", "columns 3 and 4"),
+    ),
+    Case(
+        "duplicate_parquet_columns",
+        DUPLICATE_PARQUET_FILE,
+        "rejected",
+        says=("the Parquet schema names column 'name' twice", "'Name' and 'name'"),
+    ),
+    Case(
+        "excel_trailing_empty_header",
+        ACC + "excel_trailing_empty.csv",
+        "loaded",
+        notes=("empty column(s) 8, 9 without a header name ignored",),
+    ),
+    Case(
+        "unnamed_column_with_data",
+        ACC + "unnamed_column.csv",
+        "rejected",
+        says=("no name for column 3", "row 2 holds a value there"),
+    ),
+    Case("gzip_csv", GZIP_CSV_FILE, "loaded"),
+    Case(
+        "gzip_named_csv",
+        GZIP_NAMED_CSV_FILE,
+        "loaded",
+        notes=("the file is gzip-compressed (its name does not say so)",),
+    ),
+    Case("gzip_jsonl", GZIP_JSONL_FILE, "loaded"),
+    Case(
+        "xlsx_named_csv",
+        XLSX_AS_CSV_FILE,
+        "rejected",
+        says=("is an Excel workbook (xlsx), not CSV", "save it as CSV UTF-8"),
+    ),
+    Case(
+        "utf16_csv",
+        UTF16_CSV_FILE,
+        "rejected",
+        says=("is UTF-16 text, not CSV", "save it as UTF-8"),
+    ),
+    Case(
+        "report_title_lines",
+        ADS + "report_title.csv",
+        "rejected",
+        says=(
+            "missing from the CSV header",
+            "the header was not found on line 1",
+            "it seems to start on line 4",
+        ),
+    ),
+    Case(
+        "stripe_list_has_more",
+        CUS + "list_has_more.json",
+        "loaded",
+        notes=("partial export", "has_more = true", "starting_after=cus_PAGE2"),
+    ),
+    Case(
+        "same_content_two_names",
+        ACC + "good_copy.csv",
+        "duplicate",
+        says=(f"same content as {ACC}good.csv",),
+    ),
+    Case(
+        "dangling_symlink",
+        DANGLING_LINK_FILE,
+        "unknown",
+        says=("a broken symbolic link", "missing_export.csv"),
+    ),
 ]
 
 
@@ -132,7 +246,11 @@ def _one(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> int:
 
 def test_the_corpus_is_what_the_cases_describe(bad_load: BadLoad) -> None:
     """Every file of the corpus has a case and every case a file (no silent extra)."""
-    on_disk = {p.relative_to(bad_load.landing).as_posix() for p in bad_load.landing.rglob("*.*")}
+    on_disk = {
+        p.relative_to(bad_load.landing).as_posix()
+        for p in bad_load.landing.rglob("*.*")
+        if p.is_file() or p.is_symlink()
+    }
     assert on_disk == {c.file for c in CASES}
     readme = (PROJECT_DIR / "tests" / "bad_input" / "README.md").read_text()
     missing = [c.name for c in CASES if f"`{c.name}`" not in readme]
@@ -144,6 +262,15 @@ def test_case_outcome_and_row_accounting(bad_load: BadLoad, case: Case) -> None:
     path = bad_load.landing / case.file
     label = f"landing/{case.file}"
     results = [f for f in bad_load.report.files if f.file == case.file]
+    if case.outcome == "unknown":
+        # no file to load: reported with its reason, and every other file still loaded
+        assert results == []
+        reasons = [u for u in bad_load.report.unknown if u.startswith(f"{case.file}: ")]
+        assert len(reasons) == 1, bad_load.report.unknown
+        for needle in case.says:
+            assert needle in reasons[0], reasons[0]
+        assert f"not loaded: {reasons[0]}" in bad_load.report.messages
+        return
     assert len(results) == 1, f"{case.file}: {results}"
     result = results[0]
     table = result.table
@@ -175,6 +302,21 @@ def test_case_outcome_and_row_accounting(bad_load: BadLoad, case: Case) -> None:
         assert log[0][4] == error
         return
 
+    if case.outcome == "duplicate":
+        # the copy is skipped, naming the file it repeats; its rows are not loaded twice
+        assert result.status == "skipped"
+        assert (loaded, quarantine) == (0, set())
+        assert log[0][0] == "duplicate"
+        note = " ".join(result.messages)
+        assert note.startswith(f"{label}: ")
+        for needle in case.says:
+            assert needle in note and needle in (log[0][4] or ""), (note, log)
+        first = case.says[0].removeprefix("same content as ")
+        assert count_data_rows(path) == count_data_rows(bad_load.landing / first) > 0
+        assert result.duplicate_of == first
+        assert result in bad_load.report.duplicates
+        return
+
     # loaded or partly quarantined: every row of the file is accounted for
     rows_in = count_data_rows(path)
     assert rows_in == loaded + len(quarantined_rows), (rows_in, loaded, quarantined_rows)
@@ -184,6 +326,13 @@ def test_case_outcome_and_row_accounting(bad_load: BadLoad, case: Case) -> None:
         assert any(
             m.startswith(f"{label} row {row}, column {column}: ") for m in result.messages
         ), f"no message for row {row}, column {column}: {result.messages}"
+    for needle in case.notes:
+        assert any(needle in m and m.startswith(label) for m in result.messages), (
+            f"{needle!r} not in {result.messages}"
+        )
+    if not case.notes and not case.quarantined:
+        extra = [m for m in result.messages if "extra column(s) ignored" not in m]
+        assert extra == [], extra
 
 
 def test_rejected_files_had_rows_that_were_refused_not_lost(bad_load: BadLoad) -> None:
@@ -191,7 +340,9 @@ def test_rejected_files_had_rows_that_were_refused_not_lost(bad_load: BadLoad) -
     sender can fix and re-send; its line count is what the load_log row stands for."""
     rejected = {c.file for c in CASES if c.outcome == "rejected"}
     assert {f.file for f in bad_load.report.rejected} == rejected
-    lines = {f: data_line_count(bad_load.landing / f) for f in rejected}
+    # (the workbook and the Parquet file are no text: their lines are not counted)
+    binary = {XLSX_AS_CSV_FILE, DUPLICATE_PARQUET_FILE}
+    lines = {f: data_line_count(bad_load.landing / f) for f in rejected - binary}
     # the empty file has no lines; every other refused file held data
     assert lines.pop(OPP + "empty.csv") == 0
     assert all(n > 0 for n in lines.values()), lines
@@ -255,6 +406,37 @@ def test_type_valid_oddities_load_unchanged(bad_load: BadLoad) -> None:
     ]
 
 
+def test_epochs_in_seconds_or_milliseconds_load_as_seconds(bad_load: BadLoad) -> None:
+    """2026-01-15 10:00:00 UTC is 1768471200 s (2026-01-01 is 1767225600, + 14 days + 10 h);
+    written in ms it must load as the same second, and JSON null / an absent key as NULL."""
+    ten = 1_767_225_600 + 14 * 86_400 + 10 * 3_600
+    with duckdb.connect(str(bad_load.warehouse), read_only=True) as con:
+        customers = con.execute(
+            "select id, created from raw_billing.customers where _source_file in (?, ?) "
+            "order by id",
+            [CUS + "epoch_millis.jsonl", GZIP_JSONL_FILE],
+        ).fetchall()
+        products = con.execute(
+            "select id, created from raw_billing.products order by id"
+        ).fetchall()
+        opps = con.execute(
+            "select id, created_date, system_modstamp from raw_crm.opportunity "
+            "where _source_file = ?",
+            [OPP + "epoch_timestamps.csv"],
+        ).fetchall()
+    assert customers == [
+        ("cus_GZ1", 1_768_400_000),
+        ("cus_GZ2", 1_768_400_000),  # 1768400000000 ms
+        ("cus_MS1", ten),
+        ("cus_MS2", ten),
+        ("cus_MS5", None),
+        ("cus_MS6", None),
+    ]
+    assert products == [("prod_MS1", ten), ("prod_MS2", ten), ("prod_MS5", None)]
+    at_ten = datetime(2026, 1, 15, 10, 0, 0)
+    assert opps == [("006EPOCH1", at_ten, at_ten)]
+
+
 def test_ingestion_step_fails_naming_every_rejected_file_but_loads_the_rest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -275,7 +457,9 @@ def test_ingestion_step_fails_naming_every_rejected_file_but_loads_the_rest(
         for e in result.all_events
         if e.event_type == dg.DagsterEventType.STEP_FAILURE
     }
-    assert set(failures) == {"ingest_crm", "ingest_billing"}
+    assert set(failures) == {
+        f"ingest_{c.file.split('/')[0]}" for c in CASES if c.outcome == "rejected"
+    }
     for case in CASES:
         if case.outcome != "rejected":
             continue
@@ -303,14 +487,21 @@ class DbtOutcome:
 
 @pytest.fixture(scope="module")
 def downstream(bad_load: BadLoad, tmp_path_factory: pytest.TempPathFactory) -> DbtOutcome:
-    """`dbt build` of the staging layer and int_as_of_date on the bad-input warehouse (its own
-    copy, target and log paths, so that nothing shared is touched)."""
+    """`dbt build` of the staging layer, int_as_of_date and the data-quality marts on the
+    bad-input warehouse (its own copy, target and log paths, so that nothing shared is
+    touched)."""
     import shutil
 
     root = tmp_path_factory.mktemp("bad_dbt")
     warehouse = root / "bad.duckdb"
     shutil.copy(bad_load.warehouse, warehouse)
-    selection = ["staging", "int_as_of_date", "resource_type:seed"]
+    selection = [
+        "staging",
+        "int_as_of_date",
+        "resource_type:seed",
+        "dq_rejected_files",
+        "dq_quarantined_rows",
+    ]
     data = run_dbt(
         warehouse, root, ["build", "--select", *selection, "--exclude", "resource_type:unit_test"]
     )
@@ -369,3 +560,153 @@ def test_a_future_date_does_not_move_the_default_as_of_date(downstream: DbtOutco
         as_of = con.execute("select as_of_date from intermediate.int_as_of_date").fetchone()[0]
     # the corpus is the export of 2026-01-15, loaded that day: "today" cannot be after it
     assert as_of <= RUN_AT.date()
+
+
+EPOCH_PROBLEM = (
+    "is not a plausible epoch: neither as unix seconds nor as milliseconds does it fall within "
+    "1990-01-01 .. 2100-01-01"
+)
+
+
+@pytest.mark.slow
+def test_dq_rejected_files_lists_every_rejected_case(bad_load: BadLoad, downstream: DbtOutcome):
+    """One row per rejected case of the corpus, on the file's own raw table, computed from the
+    case list and the files (sha256 by hashlib), not from the mart."""
+    import hashlib
+
+    assert _result(downstream, "model.", "dq_rejected_files")[0] == "success"
+    with duckdb.connect(str(downstream.warehouse), read_only=True) as con:
+        got = con.execute(
+            "select file, table_name, error, sha256, first_rejected_at, last_attempt_at, "
+            "landed_date from marts.dq_rejected_files order by file"
+        ).fetchall()
+    rejected = sorted((c for c in CASES if c.outcome == "rejected"), key=lambda c: c.file)
+    assert [r[0] for r in got] == [c.file for c in rejected]
+    for row, case in zip(got, rejected, strict=True):
+        system, table = case.file.split("/")[:2]
+        sha = hashlib.sha256((bad_load.landing / case.file).read_bytes()).hexdigest()
+        assert row[1] == f"raw_{system}.{table}"
+        assert row[2].startswith(f"landing/{case.file}: ")
+        for needle in case.says:
+            assert needle.lower() in row[2].lower(), (needle, row[2][:300])
+        # one load at RUN_AT; undated files take the UTC date of the load as landed date
+        assert row[3:] == (sha, RUN_AT, RUN_AT, RUN_AT.date())
+
+
+@pytest.mark.slow
+def test_dq_quarantined_rows_counts_per_file_column_and_problem(downstream: DbtOutcome):
+    """Expected rows from the quarantined cases above (rows and values read off the files)."""
+    assert _result(downstream, "model.", "dq_quarantined_rows")[0] == "success"
+    with duckdb.connect(str(downstream.warehouse), read_only=True) as con:
+        got = con.execute(
+            "select source_file, table_name, column_name, problem, row_count, "
+            "example_raw_value, landed_date from marts.dq_quarantined_rows "
+            "order by source_file, column_name, problem"
+        ).fetchall()
+    day = RUN_AT.date()
+    currencies = "is not one of USD, EUR, GBP"
+    assert got == [
+        # rows 3, 4, 7: '0', '-1', '1768471200000000'; the smallest as text is '-1'
+        (
+            CUS + "epoch_millis.jsonl",
+            "raw_billing.customers",
+            "created",
+            EPOCH_PROBLEM,
+            3,
+            "-1",
+            day,
+        ),
+        (PROD + "epoch_millis.csv", "raw_billing.products", "created", EPOCH_PROBLEM, 2, "-1", day),
+        (
+            OPP + "epoch_timestamps.csv",
+            "raw_crm.opportunity",
+            "created_date",
+            EPOCH_PROBLEM,
+            1,
+            "0",
+            day,
+        ),
+        (
+            OPP + "invalid_dates.csv",
+            "raw_crm.opportunity",
+            "close_date",
+            "is not a date (YYYY-MM-DD)",
+            3,
+            "2025-13-45",
+            day,
+        ),
+        (
+            OPP + "invalid_dates.csv",
+            "raw_crm.opportunity",
+            "created_date",
+            "is not a timestamp (ISO 8601)",
+            1,
+            "yesterday",
+            day,
+        ),
+        (
+            OPP + "unknown_currency.csv",
+            "raw_crm.opportunity",
+            "currency_iso_code",
+            currencies,
+            2,
+            "JPY",
+            day,
+        ),
+        (
+            OPP + "wrong_types.csv",
+            "raw_crm.opportunity",
+            "amount",
+            "is not a decimal number",
+            1,
+            "abc",
+            day,
+        ),
+        (
+            OPP + "wrong_types.csv",
+            "raw_crm.opportunity",
+            "is_won",
+            "is not a boolean (true/false/1/0)",
+            1,
+            "yes",
+            day,
+        ),
+        (
+            ADS + "unknown_currency.csv",
+            "raw_marketing.google_ads_campaign_stats",
+            "currency_code",
+            currencies,
+            1,
+            "CHF",
+            day,
+        ),
+    ]
+    # every quarantined row of the cases is counted once
+    assert sum(r[4] for r in got) == sum(len(c.quarantined) for c in CASES)
+
+
+@pytest.mark.slow
+def test_dq_marts_build_empty_after_a_clean_ingestion(tmp_path: Path) -> None:
+    """On a warehouse whose ingestion found nothing to reject or quarantine, raw_meta exists
+    (ingestion creates it) and both marts build, empty, with their tests passing."""
+    warehouse = tmp_path / "clean.duckdb"
+    landing = tmp_path / "landing"
+    (landing / "plan").mkdir(parents=True)
+    (landing / "plan" / "quotas.csv").write_text(
+        "rep_id,month,quota_amount,currency\n005A,2026-01-01,1000,USD\n"
+    )
+    with duckdb.connect(str(warehouse)) as con:
+        assert load_landing(con, landing, loaded_at=RUN_AT).ok
+    data = run_dbt(
+        warehouse,
+        tmp_path,
+        ["build", "--select", "+dq_rejected_files", "+dq_quarantined_rows"],
+    )
+    statuses = {r["unique_id"]: r["status"] for r in data["results"]}
+    assert statuses and set(statuses.values()) <= {"success", "pass"}, statuses
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        counts = [
+            con.execute(f"select count(*) from marts.{m}").fetchone()[0]
+            for m in ("dq_rejected_files", "dq_quarantined_rows")
+        ]
+    assert counts == [0, 0]

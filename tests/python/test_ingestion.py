@@ -3,6 +3,7 @@ fixture files in fixtures/ingest/landing (see the comments next to each expectat
 
 from __future__ import annotations
 
+import gzip
 import shutil
 from datetime import date, datetime
 from decimal import Decimal
@@ -218,13 +219,107 @@ def test_unreadable_or_incomplete_csv_is_rejected_with_a_reason(con, tmp_path, c
     assert rows(con, "select count(*) from raw_crm.opportunity")[0][0] == 0
 
 
+def test_a_rejected_file_is_not_retried_until_its_content_changes(con, tmp_path):
+    landing = tmp_path / "landing"
+    bad = write(
+        landing / "crm" / "opportunity" / "a.csv",
+        "id,created_date,system_modstamp\n1,2025-01-01,2025-01-01\n",
+    )
+    first = load_landing(con, landing, loaded_at=RUN_AT)
+    assert [f.status for f in first.files] == ["rejected"]
+    error = first.rejected[0].error
+    assert "stage_name missing" in error
+    assert first.still_rejected == []
+
+    second = load_landing(con, landing, loaded_at=datetime(2026, 1, 16))
+    # skipped, not tried again, and still reported with the first run's reason
+    assert second.rejected == []
+    assert [(f.file, f.status, f.error) for f in second.still_rejected] == [
+        ("crm/opportunity/a.csv", "skipped", error)
+    ]
+    assert error in second.messages
+    assert any("still rejected (first on 2026-01-15 12:00 UTC)" in m for m in second.messages)
+    log = "select status, loaded_at from raw_meta.load_log order by loaded_at"
+    assert rows(con, log) == [("rejected", RUN_AT)]  # a skip writes no row
+
+    # new content under the same path: tried again (and loaded)
+    write(bad, OPP_HEADER + "1,Prospecting,2025-01-01,2025-01-01\n")
+    third = load_landing(con, landing, loaded_at=datetime(2026, 1, 17))
+    assert [(f.status, f.rows_loaded) for f in third.files] == [("loaded", 1)]
+    assert third.still_rejected == []
+    assert [r[0] for r in rows(con, log)] == ["rejected", "loaded"]
+
+
+def test_same_content_under_two_names_loads_once(con, tmp_path):
+    landing = tmp_path / "landing"
+    body = OPP_HEADER + "1,Prospecting,2025-01-01,2025-01-01\n"
+    write(landing / "crm" / "opportunity" / "export.csv", body)
+    load_landing(con, landing, loaded_at=RUN_AT)
+    # the same export re-landed later under a dated name, and an empty extract twice
+    write(landing / "crm" / "opportunity" / "2026-01-16.csv", body)
+    write(landing / "crm" / "opportunity" / "empty_a.csv", OPP_HEADER)
+    write(landing / "crm" / "opportunity" / "empty_b.csv", OPP_HEADER)
+    report = load_landing(con, landing, loaded_at=datetime(2026, 1, 16))
+    got = {f.file: (f.status, f.duplicate_of) for f in report.files}
+    assert got == {
+        "crm/opportunity/2026-01-16.csv": ("skipped", "crm/opportunity/export.csv"),
+        # no rows to double: an empty extract is no duplicate
+        "crm/opportunity/empty_a.csv": ("loaded", None),
+        "crm/opportunity/empty_b.csv": ("loaded", None),
+        "crm/opportunity/export.csv": ("skipped", None),
+    }
+    assert rows(con, "select count(*) from raw_crm.opportunity")[0][0] == 1
+    assert rows(
+        con, "select status, error from raw_meta.load_log where file like '%2026-01-16.csv'"
+    ) == [
+        (
+            "duplicate",
+            "landing/crm/opportunity/2026-01-16.csv: same content as crm/opportunity/export.csv, "
+            "which is loaded: not loaded again (its rows would be counted twice); remove one "
+            "of the two files",
+        )
+    ]
+    # a later run skips it quietly: it is done
+    third = load_landing(con, landing, loaded_at=datetime(2026, 1, 17))
+    assert {f.status for f in third.files} == {"skipped"}
+    assert third.messages == []
+
+
+def test_gzip_json_list_and_dated_gz_names(con, tmp_path):
+    from revops.ingest.discover import discover
+
+    landing = tmp_path / "landing"
+    doc = (
+        b'{"object": "list", "has_more": false, "data": ['
+        b'{"id": "prod_1", "name": "A", "created": 1735689600000}]}'
+    )
+    write(landing / "billing" / "products" / "2026-10-31.json.gz", gzip.compress(doc))
+    write(landing / "crm" / "opportunity" / "2026-10-30.csv.gz", gzip.compress(OPP_HEADER.encode()))
+    write(
+        landing / "plan" / "quotas.csv.gz", gzip.compress(b"rep_id,month,quota_amount,currency\n")
+    )
+    write(landing / "crm" / "opportunity" / "x.parquet.gz", b"\x1f\x8b")
+    found = {f.rel_path: (f.fmt, f.file_date) for f in discover(landing).files}
+    assert found == {
+        "billing/products/2026-10-31.json.gz": ("json", date(2026, 10, 31)),
+        "crm/opportunity/2026-10-30.csv.gz": ("csv", date(2026, 10, 30)),
+        "plan/quotas.csv.gz": ("csv", None),
+    }
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert {f.file: f.status for f in report.files} == dict.fromkeys(found, "loaded")
+    # 1735689600000 ms is 2025-01-01 00:00:00 UTC; has_more false: no partial-export note
+    assert rows(con, "select id, created from raw_billing.products") == [("prod_1", 1735689600)]
+    assert not [m for m in report.messages if "partial export" in m]
+    assert "crm/opportunity/x.parquet.gz: not a csv/parquet/jsonl/json file" in report.unknown
+
+
 def test_a_failure_inside_the_transaction_leaves_nothing_half_loaded(con, landing, monkeypatch):
     real_log = load_module._log
 
-    def failing_log(con_, result, loaded_at):
+    def failing_log(con_, result, loaded_at, *overrides):
         if result.status == "loaded" and result.table == "raw_billing.subscription_items":
             raise duckdb.IOException("disk full (simulated)")
-        real_log(con_, result, loaded_at)
+        real_log(con_, result, loaded_at, *overrides)
 
     monkeypatch.setattr(load_module, "_log", failing_log)
     report = load_landing(con, landing, systems=["billing"], loaded_at=RUN_AT)
@@ -241,6 +336,16 @@ def test_a_failure_inside_the_transaction_leaves_nothing_half_loaded(con, landin
     )
     # the other billing file loaded normally
     assert rows(con, "select count(*) from raw_billing.invoices")[0][0] == 2
+    # not the file's fault: logged as failed, and the next run tries it again
+    assert rows(
+        con, "select distinct status from raw_meta.load_log where file like 'billing/sub%'"
+    ) == [("failed",)]
+    monkeypatch.setattr(load_module, "_log", real_log)
+    again = load_landing(con, landing, systems=["billing"], loaded_at=datetime(2026, 1, 16))
+    assert {f.status for f in again.files if f.file == "billing/subscriptions/subs.json"} == {
+        "loaded"
+    }
+    assert again.still_rejected == []
 
 
 # --- Parquet, JSON, Stripe nesting ------------------------------------------------------------

@@ -3,6 +3,11 @@
 A file whose stem is an ISO date (`crm/task/2026-10-31.csv`) is DATED: the extract of that
 day, loaded by the run whose window holds the day. Any other file is UNDATED (a bulk or
 hand-dropped file) and is loaded by whichever run comes first.
+
+A gzip-compressed export keeps its format's suffix before `.gz` (`2026-10-31.csv.gz`,
+`events.jsonl.gz`): the format and the date come from the name without `.gz`. Whether a file
+really is compressed is decided later from its first bytes (readers.sniff), so a gzip file
+merely named `.csv` loads too. A broken symbolic link is reported, never followed.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ FORMATS: dict[str, str] = {
     ".ndjson": "jsonl",
     ".json": "json",
 }
+# Suffix of a gzip-compressed CSV or JSON export (not Parquet, which compresses inside the file).
+GZIP_SUFFIX = ".gz"
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,27 @@ def _visible(path: Path) -> bool:
     return not path.name.startswith((".", "_"))
 
 
+def split_name(path: Path) -> tuple[str, str | None]:
+    """(stem, format) of a landing file name, `.gz` set aside: `2026-10-31.csv.gz` gives
+    ('2026-10-31', 'csv'); the format is None when the suffix is not a landing format."""
+    name = path.name
+    if name.lower().endswith(GZIP_SUFFIX):
+        name = name[: -len(GZIP_SUFFIX)]
+        fmt = FORMATS.get(Path(name).suffix.lower())
+        if fmt == "parquet":
+            fmt = None
+    else:
+        fmt = FORMATS.get(Path(name).suffix.lower())
+    return Path(name).stem, fmt
+
+
+def _broken_link(path: Path) -> str | None:
+    """Why a symbolic link cannot be followed (its target is missing), else None."""
+    if path.is_symlink() and not path.exists():
+        return f"a broken symbolic link (its target {path.readlink()} does not exist)"
+    return None
+
+
 def discover(
     landing_dir: Path,
     systems: list[str] | None = None,
@@ -87,29 +115,37 @@ def discover(
     for system_dir in sorted(filter(_visible, landing_dir.iterdir())):
         if systems is not None and system_dir.name not in systems:
             continue
+        broken = _broken_link(system_dir)
+        if broken:
+            found.unknown.append(f"{rel(system_dir)}: {broken}")
+            continue
         if not system_dir.is_dir() or system_dir.name not in contract:
             found.unknown.append(f"{rel(system_dir)}: not a system of the landing contract")
             continue
         tables = contract[system_dir.name].tables
         for entry in sorted(filter(_visible, system_dir.iterdir())):
-            if entry.is_dir():
+            broken = _broken_link(entry)
+            if broken:
+                found.unknown.append(f"{rel(entry)}: {broken}")
+            elif entry.is_dir():
                 if entry.name not in tables:
                     found.unknown.append(f"{rel(entry)}: not a table of the landing contract")
                     continue
                 for path in sorted(filter(_visible, entry.iterdir())):
-                    fmt = FORMATS.get(path.suffix.lower())
-                    if path.is_file() and fmt:
+                    stem, fmt = split_name(path)
+                    broken = _broken_link(path)
+                    if broken:
+                        found.unknown.append(f"{rel(path)}: {broken}")
+                    elif path.is_file() and fmt:
                         found.files.append(
-                            LandingFile(
-                                tables[entry.name], path, rel(path), fmt, file_date(path.stem)
-                            )
+                            LandingFile(tables[entry.name], path, rel(path), fmt, file_date(stem))
                         )
                     else:
                         found.unknown.append(f"{rel(path)}: not a csv/parquet/jsonl/json file")
             else:
-                fmt = FORMATS.get(entry.suffix.lower())
-                if fmt and entry.stem in tables:
-                    found.files.append(LandingFile(tables[entry.stem], entry, rel(entry), fmt))
+                stem, fmt = split_name(entry)
+                if fmt and stem in tables:
+                    found.files.append(LandingFile(tables[stem], entry, rel(entry), fmt))
                 else:
                     found.unknown.append(f"{rel(entry)}: not a table of the landing contract")
     found.files.sort(key=lambda f: f.rel_path)

@@ -7,11 +7,26 @@ files of those days and every undated file; each row gets the file's landed date
 Rows that break the contract go to raw_meta.quarantine and the rest of the file loads; a file
 that cannot be read, or lacks a required column, is rejected as a whole. Every outcome is
 logged in raw_meta.load_log, and a rejection never stops other files.
+
+raw_meta.load_log holds one row per attempt at a file's content and raw table, with `status`:
+- `loaded`: the rows are in raw (rows_loaded) and raw_meta.quarantine (rows_quarantined);
+- `rejected`: the file itself is at fault (unreadable, a required column missing...), nothing
+  of it was loaded; `error` says why. The same content is NOT tried again: later runs skip it
+  and report it again (FileResult status `skipped` carrying the earlier `error`, listed in
+  `LoadReport.still_rejected`) until the file's content (its sha256) changes;
+- `failed`: the load broke for a reason outside the file (a database error); nothing of it was
+  loaded, and the next run tries it again;
+- `duplicate`: the same content (sha256), with at least one row, was already loaded from
+  another path (in an earlier run or earlier in this one); nothing was loaded, so an identical
+  re-export under a new name never doubles rows; `error` names the first path.
+A skip writes no row. Paths that cannot be loaded at all (a broken symbolic link, another
+extension) are listed in `LoadReport.unknown`.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -71,14 +86,56 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _loaded_files(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    rows = con.execute(
-        "select distinct file, sha256 from raw_meta.load_log where status = 'loaded'"
-    ).fetchall()
-    return {(f, s) for f, s in rows}
+@dataclass
+class History:
+    """What raw_meta.load_log says of earlier attempts, kept up to date during a run."""
+
+    done: set[tuple[str, str]] = field(default_factory=set)  # (file, sha) loaded or duplicate
+    # (file, sha, table) of a rejected content -> (its error, when first rejected)
+    rejected: dict[tuple[str, str, str], tuple[str, datetime]] = field(default_factory=dict)
+    content: dict[str, str] = field(default_factory=dict)  # sha -> first path loading rows
+
+    def record(self, results: list[FileResult]) -> None:
+        """Take in a loaded file (its content now counts as loaded under its path)."""
+        for r in results:
+            if r.status == "loaded":
+                self.done.add((r.file, r.sha256))
+                if r.rows_in > 0:
+                    self.content.setdefault(r.sha256, r.file)
 
 
-def _log(con: duckdb.DuckDBPyConnection, result: FileResult, loaded_at: datetime) -> None:
+def load_history(con: duckdb.DuckDBPyConnection) -> History:
+    history = History()
+    for file, sha in con.execute(
+        "select distinct file, sha256 from raw_meta.load_log "
+        "where status in ('loaded', 'duplicate')"
+    ).fetchall():
+        history.done.add((file, sha))
+    for sha, file in con.execute(
+        "select sha256, min(file) from raw_meta.load_log where status = 'loaded' "
+        "group by sha256 having sum(rows_in) > 0"
+    ).fetchall():
+        history.content[sha] = file
+    for file, sha, table, error, first in con.execute(
+        'select file, sha256, "table", arg_max(error, loaded_at), min(loaded_at) '
+        "from raw_meta.load_log where status = 'rejected' and sha256 is not null "
+        # before the status 'failed', a database error was logged as rejected: retry those
+        "and error not like '%: load failed: %' "
+        'group by file, sha256, "table"'
+    ).fetchall():
+        history.rejected[(file, sha, table)] = (error, first)
+    return history
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection,
+    result: FileResult,
+    loaded_at: datetime,
+    status: str | None = None,
+    error: str | None = None,
+) -> None:
+    """One load_log row for a result; `status` and `error` override the result's (for the
+    statuses failed and duplicate, which FileResult does not have)."""
     con.execute(
         f"insert into raw_meta.load_log ({LOG_COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -88,8 +145,8 @@ def _log(con: duckdb.DuckDBPyConnection, result: FileResult, loaded_at: datetime
             result.rows_in,
             result.rows_loaded,
             result.rows_quarantined,
-            result.status,
-            result.error,
+            status or result.status,
+            error or result.error,
             loaded_at,
             result.landed_date,
         ],
@@ -147,22 +204,85 @@ def _load_staged(
     )
 
 
+def _skip_or_duplicate(
+    lf: LandingFile, label: str, sha: str, targets: list[Table], history: History
+) -> tuple[list[FileResult], bool] | None:
+    """Results for a file that is not to be loaded (done before, still rejected, or a copy of
+    content loaded from another path) and whether to log them as duplicates; else None."""
+    if (lf.rel_path, sha) in history.done:
+        return [FileResult(lf.rel_path, t.qualified_name, sha, "skipped") for t in targets], False
+    earlier = [history.rejected.get((lf.rel_path, sha, t.qualified_name)) for t in targets]
+    if any(earlier):
+        error, first = next(e for e in earlier if e)
+        results = [
+            FileResult(lf.rel_path, t.qualified_name, sha, "skipped", error=(prev or (error,))[0])
+            for t, prev in zip(targets, earlier, strict=True)
+        ]
+        results[0].messages.append(
+            f"{label}: still rejected (first on {first:%Y-%m-%d %H:%M} UTC); its content has "
+            "not changed, so it is not tried again"
+        )
+        return results, False
+    first_path = history.content.get(sha)
+    if first_path is not None and first_path != lf.rel_path:
+        note = (
+            f"{label}: same content as {first_path}, which is loaded: not loaded again "
+            "(its rows would be counted twice); remove one of the two files"
+        )
+        results = [
+            FileResult(lf.rel_path, t.qualified_name, sha, "skipped", duplicate_of=first_path)
+            for t in targets
+        ]
+        results[0].messages.append(note)
+        return results, True
+    return None
+
+
 def load_file(
     con: duckdb.DuckDBPyConnection,
     lf: LandingFile,
     label: str,
     loaded_at: datetime,
-    already_loaded: set[tuple[str, str]],
+    history: History,
     landed: date | None = None,
 ) -> list[FileResult]:
     """Load one file into its raw table(s) in a single transaction; never raises for the file's
     own faults (they come back as a rejected result). `landed` is the rows' _landed_date
-    (default: the file's own date, else the UTC date of loaded_at)."""
+    (default: the file's own date, else the UTC date of loaded_at). `history` says what was
+    done before (skips, still rejected, duplicates) and takes in this file's outcome."""
     landed = landed or landed_date_of(lf, None, loaded_at)
-    sha = file_sha256(lf.path)
     targets = target_tables(lf)
-    if (lf.rel_path, sha) in already_loaded:
-        return [FileResult(lf.rel_path, t.qualified_name, sha, "skipped") for t in targets]
+
+    def rejected(reason: str, sha: str | None, status: str = "rejected") -> list[FileResult]:
+        results = [
+            FileResult(
+                lf.rel_path,
+                t.qualified_name,
+                sha,
+                "rejected",
+                error=f"{label}: {reason}",
+                landed_date=landed,
+            )
+            for t in targets
+        ]
+        for result in results:
+            _log(con, result, loaded_at, status)
+        return results
+
+    try:
+        sha = file_sha256(lf.path)
+    except OSError as exc:
+        # vanished or unreadable (permissions): the next run tries again
+        return rejected(f"cannot be read: {exc.strerror or exc}", None, "failed")
+    skip = _skip_or_duplicate(lf, label, sha, targets, history)
+    if skip is not None:
+        results, duplicate = skip
+        if duplicate:
+            for result in results:
+                result.landed_date = landed
+                _log(con, result, loaded_at, "duplicate", results[0].messages[0])
+            history.done.add((lf.rel_path, sha))
+        return results
     try:
         staged = stage_file(con, lf)
         con.begin()
@@ -176,27 +296,19 @@ def load_file(
         except BaseException:
             con.rollback()
             raise
+        for note in staged.notes:
+            results[0].messages.append(f"{label}: {note}")
         if staged.extra_columns:
             results[0].messages.append(
                 f"{label}: extra column(s) ignored: {', '.join(staged.extra_columns)}"
             )
+        history.record(results)
         return results
-    except (RejectedFile, duckdb.Error) as exc:
-        reason = str(exc) if isinstance(exc, RejectedFile) else f"load failed: {exc}"
-        rejected = [
-            FileResult(
-                lf.rel_path,
-                t.qualified_name,
-                sha,
-                "rejected",
-                error=f"{label}: {reason}",
-                landed_date=landed,
-            )
-            for t in targets
-        ]
-        for result in rejected:
-            _log(con, result, loaded_at)
-        return rejected
+    except RejectedFile as exc:
+        return rejected(str(exc), sha)
+    except (duckdb.Error, OSError) as exc:
+        # not the file's fault as far as we know: logged as failed, tried again next run
+        return rejected(f"load failed: {exc}", sha, "failed")
     finally:
         drop_staging(con)
 
@@ -215,7 +327,8 @@ def load_landing(
     the load to some (system, table) pairs; `window` (first day, last day, inclusive) limits
     dated files to those days (undated files always count; dated files of other days wait for
     their run and are listed in `report.waiting` when never loaded). Returns what happened to
-    each file; rejected files are in `report.rejected` and never stop the others.
+    each file; files rejected in this run are in `report.rejected`, files rejected before whose
+    content has not changed in `report.still_rejected`; neither stops the others.
     """
     loaded_at = loaded_at or datetime.now(UTC)
     if loaded_at.tzinfo is not None:
@@ -229,8 +342,8 @@ def load_landing(
         raise ValueError(f"window end {window[1]} is before its start {window[0]}")
     found = discover(landing_dir, systems, window)
     report = LoadReport(loaded_at=loaded_at, unknown=found.unknown, window=window)
-    already = _loaded_files(con)
-    loaded_paths = {path for path, _ in already}
+    history = load_history(con)
+    loaded_paths = {path for path, _ in history.done}
     report.waiting = [
         lf.rel_path
         for lf in found.outside_window
@@ -245,7 +358,7 @@ def load_landing(
                 continue
             label = f"{landing_dir.name}/{lf.rel_path}"
             landed = landed_date_of(lf, window, loaded_at)
-            report.files.extend(load_file(con, lf, label, loaded_at, already, landed))
+            report.files.extend(load_file(con, lf, label, loaded_at, history, landed))
     finally:
         con.execute(f"set TimeZone = '{previous_tz}'")
     return report

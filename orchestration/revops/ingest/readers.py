@@ -4,12 +4,24 @@ Every staged table has the columns `_row_id` (unique per staged row), `_source_r
 data row of the file, or element index of the JSON list; a nested row gets its parent's),
 `_record` (the row as JSON text, for the quarantine) and one VARCHAR column per contract column
 (NULL when the file lacks it). Nothing is typed here: validate.py checks and casts in SQL.
+
+The real format of a file comes from its first bytes (`sniff`), not its name: a gzip stream is
+decompressed (CSV and JSON; a note says so when the name hides it), and an Excel workbook, a zip
+archive, a Parquet file or UTF-16 text under a CSV or JSON name is rejected naming what it is.
+A CSV header is checked before any row is read: a column named twice is refused (which value
+would be meant is unknowable); empty header cells (Excel writes `id,name,,`) are ignored when
+their column holds no value and refused when it does; when required columns are missing but a
+later line (within the first 30) holds them, the message says where the header seems to start.
+A Stripe list response with `has_more: true` loads with a note that the export is partial.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
+import zipfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
@@ -27,6 +39,18 @@ NESTED: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {
     ),
 }
 MAX_JSON_BYTES = 1 << 30
+HEADER_SCAN_LINES = 30  # lines searched for a header that does not start on line 1
+BLANK_COLUMN = "_blank_column_"  # placeholder name of an empty header cell, + its position
+
+# What a file really is, by its first bytes (None: text, taken as the format its name says).
+KIND_NAMES: dict[str, str] = {
+    "xlsx": "an Excel workbook (xlsx)",
+    "xls": "an Excel 97-2003 workbook (xls)",
+    "zip": "a zip archive",
+    "parquet": "a Parquet file",
+    "utf-16": "UTF-16 text",
+    "gzip": "gzip-compressed",
+}
 
 
 class RejectedFile(Exception):
@@ -43,6 +67,60 @@ class StagedTable:
 class StagedFile:
     tables: list[StagedTable] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # loaded, but the user should know
+
+
+def sniff(path: Path) -> str | None:
+    """What the file is by its magic bytes: a key of KIND_NAMES, or None for anything else."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head[:2] == b"\x1f\x8b":
+        return "gzip"
+    if head == b"PAR1":
+        return "parquet"
+    if head == b"\xd0\xcf\x11\xe0":
+        return "xls"
+    if head == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = zf.namelist()
+        except (zipfile.BadZipFile, OSError):
+            return "zip"
+        return "xlsx" if any(n.startswith("xl/") for n in names) else "zip"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    return None
+
+
+def _wrong_kind(kind: str, expected: str) -> RejectedFile:
+    advice = {
+        "xlsx": "save it as CSV UTF-8 (comma delimited)",
+        "xls": "save it as CSV UTF-8 (comma delimited)",
+        "zip": "unzip it and land the files it holds",
+        "parquet": "name it .parquet",
+        "utf-16": "save it as UTF-8",
+        "gzip": "land it uncompressed (Parquet compresses inside the file)",
+    }[kind]
+    return RejectedFile(
+        f"unreadable {expected}: the file is {KIND_NAMES[kind]}, not {expected}: {advice}"
+    )
+
+
+def _compression(lf: LandingFile, expected: str) -> str:
+    """DuckDB's compression option for a CSV or JSON file ('gzip' or 'none'); raise
+    RejectedFile when the file is another format than its name says."""
+    kind = sniff(lf.path)
+    if kind == "gzip":
+        return "gzip"
+    if kind is not None:
+        raise _wrong_kind(kind, expected)
+    return "none"
+
+
+def _gzip_note(lf: LandingFile, compression: str) -> list[str]:
+    if compression == "gzip" and not lf.path.name.lower().endswith(".gz"):
+        return ["the file is gzip-compressed (its name does not say so): loaded decompressed"]
+    return []
 
 
 def target_tables(lf: LandingFile) -> list[Table]:
@@ -86,21 +164,46 @@ def _check_header(table: Table, present: set[str], kind: str) -> list[str]:
 # --- CSV and Parquet: columns by name -------------------------------------------------------
 
 
-def _csv_header(lf: LandingFile) -> list[str]:
-    if lf.path.stat().st_size == 0:
-        raise RejectedFile("unreadable CSV: the file is empty")
-    # Only the header line is decoded here: a bad byte further down is DuckDB's to report,
-    # with its line number.
-    with lf.path.open("rb") as fh:
-        first_line = fh.readline()
+def _first_lines(lf: LandingFile, compression: str) -> list[bytes]:
+    """The first HEADER_SCAN_LINES raw lines of a CSV file (decompressed)."""
+    opener = gzip.open if compression == "gzip" else open
     try:
-        text = first_line.decode("utf-8-sig")
+        with opener(lf.path, "rb") as fh:
+            # the header whole; later lines only in part (they are only searched for a header)
+            lines = [fh.readline()]
+            lines += [fh.readline(1 << 16) for _ in range(HEADER_SCAN_LINES - 1)]
+            return [line for line in lines if line]
+    except (OSError, EOFError) as exc:
+        raise RejectedFile(f"unreadable gzip: {exc}") from None
+
+
+def _cells(line: bytes) -> list[str]:
+    text = line.decode("utf-8-sig", errors="replace")
+    return [c.strip().lower() for c in next(csv.reader([text]), [])]
+
+
+def _header_line(table: Table, lines: list[bytes]) -> int | None:
+    """The 1-based line (after line 1) that holds every required column, if any."""
+    required = set(table.required_columns)
+    for number, line in enumerate(lines[1:], start=2):
+        if required and required <= set(_cells(line)):
+            return number
+    return None
+
+
+def _csv_header(lf: LandingFile, lines: list[bytes]) -> list[str]:
+    """The file's column names, lower-cased, an empty cell named BLANK_COLUMN + position."""
+    if not lines:
+        raise RejectedFile("unreadable CSV: no header row")
+    # Only the header line is decoded strictly here: a bad byte further down is DuckDB's to
+    # report, with its line number.
+    try:
+        text = lines[0].decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RejectedFile(
             f"unreadable CSV: line 1 (the header) is not UTF-8 ({exc.reason})"
         ) from None
-    header = next(csv.reader([text]), [])
-    header = [h.strip().lower() for h in header]
+    header = [h.strip().lower() for h in next(csv.reader([text]), [])]
     if not any(header):
         raise RejectedFile("unreadable CSV: no header row")
     if len(header) == 1:
@@ -110,11 +213,19 @@ def _csv_header(lf: LandingFile) -> list[str]:
                 raise RejectedFile(
                     f"unreadable CSV: the header looks delimited by {shown}, expected ','"
                 )
-    seen: dict[str, int] = {}
+    first: dict[str, int] = {}
     names = []
-    for h in header:
-        seen[h] = seen.get(h, 0) + 1
-        names.append(h if seen[h] == 1 else f"{h}__{seen[h]}")
+    for position, h in enumerate(header, start=1):
+        if not h:
+            names.append(f"{BLANK_COLUMN}{position}")
+            continue
+        if h in first:
+            raise RejectedFile(
+                f"the CSV header names column '{h}' twice (columns {first[h]} and {position}): "
+                "which value is meant cannot be told; rename or remove one"
+            )
+        first[h] = position
+        names.append(h)
     return names
 
 
@@ -138,32 +249,103 @@ def _stage_flat(
     return relation
 
 
+def _blank_columns(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[str]:
+    """Check the columns of empty header cells: raise when one holds a value (it would be
+    lost), else return a note that they were ignored."""
+    blanks = [n for n in names if n.startswith(BLANK_COLUMN)]
+    for name in blanks:
+        row = con.execute(
+            f"select min(rowid) + 1 from _ing_file where nullif(trim({_ident(name)}), '') "
+            "is not null"
+        ).fetchone()[0]
+        if row is not None:
+            raise RejectedFile(
+                f"the CSV header has no name for column {name[len(BLANK_COLUMN) :]}, yet "
+                f"row {row} holds a value there: name the column or remove it"
+            )
+    if not blanks:
+        return []
+    positions = ", ".join(n[len(BLANK_COLUMN) :] for n in blanks)
+    return [f"empty column(s) {positions} without a header name ignored"]
+
+
 def _stage_csv(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
-    names = _csv_header(lf)
-    extra = _check_header(lf.table, set(names), "CSV header")
+    if lf.path.stat().st_size == 0:
+        raise RejectedFile("unreadable CSV: the file is empty")
+    compression = _compression(lf, "CSV")
+    lines = _first_lines(lf, compression)
+    names = _csv_header(lf, lines)
+    named = [n for n in names if not n.startswith(BLANK_COLUMN)]
+    try:
+        extra = _check_header(lf.table, set(named), "CSV header")
+    except RejectedFile as exc:
+        line = _header_line(lf.table, lines)
+        if line is None:
+            raise
+        raise RejectedFile(
+            f"{exc}: the header was not found on line 1; it seems to start on line {line} "
+            "(title lines above it, as report exports write them? remove them)"
+        ) from None
     columns = "{" + ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names) + "}"
     try:
         con.execute(
             "create or replace temp table _ing_file as select * from read_csv("
             f"{_lit(str(lf.path))}, header = true, auto_detect = false, columns = {columns}, "
             "delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-            "null_padding = false, encoding = 'utf-8')"
+            f"null_padding = false, encoding = 'utf-8', compression = {_lit(compression)})"
         )
     except duckdb.Error as exc:
         raise RejectedFile(f"unreadable CSV: {_duck_error(exc)}") from None
+    notes = _gzip_note(lf, compression) + _blank_columns(con, names)
     relation = _stage_flat(
-        con, lf.table, "select rowid as _rid, * from _ing_file", names, "r._rid + 1"
+        con, lf.table, "select rowid as _rid, * from _ing_file", named, "r._rid + 1"
     )
-    return StagedFile([StagedTable(lf.table, relation)], extra)
+    return StagedFile([StagedTable(lf.table, relation)], extra, notes)
+
+
+def _parquet_top_names(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """The top-level column names stored in a Parquet file, as written (case kept)."""
+    elements = con.execute(
+        f"select name, coalesce(num_children, 0) from parquet_schema({_lit(str(path))})"
+    ).fetchall()
+
+    def after(i: int) -> int:  # the index after element i and its descendants
+        j = i + 1
+        for _ in range(elements[i][1]):
+            j = after(j)
+        return j
+
+    names, i = [], 1
+    for _ in range(elements[0][1] if elements else 0):
+        names.append(elements[i][0])
+        i = after(i)
+    return names
 
 
 def _stage_parquet(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
+    kind = sniff(lf.path)
+    if kind not in (None, "parquet"):
+        raise _wrong_kind(kind, "Parquet")
     source = f"read_parquet({_lit(str(lf.path))}, file_row_number = true)"
     try:
         names = [r[0] for r in con.execute(f"describe select * from {source}").fetchall()]
     except duckdb.Error as exc:
         raise RejectedFile(f"unreadable Parquet: {_duck_error(exc)}") from None
     names = [n for n in names if n != "file_row_number"]
+    # DuckDB renames a repeated name (Name, name -> Name, name_1): look at the file's own names
+    try:
+        own = _parquet_top_names(con, lf.path)
+    except duckdb.Error as exc:
+        raise RejectedFile(f"unreadable Parquet: {_duck_error(exc)}") from None
+    first: dict[str, str] = {}
+    for name in own:
+        if name.lower() in first:
+            raise RejectedFile(
+                f"the Parquet schema names column '{name.lower()}' twice "
+                f"('{first[name.lower()]}' and '{name}'): which value is meant cannot be told; "
+                "rename or remove one"
+            )
+        first[name.lower()] = name
     lowered = {n.lower(): n for n in names}
     extra = _check_header(lf.table, set(lowered), "Parquet schema")
     select = ", ".join(f"{_ident(orig)} as {_ident(low)}" for low, orig in lowered.items())
@@ -266,16 +448,36 @@ def _stage_json_table(
     return relation, present | (keys - used)
 
 
+def _partial_list_note(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """A note when the JSON document is a list response that says more objects exist."""
+    partial = con.execute(
+        "select json_extract_string(doc, '$.data[#-1].id') from _ing_file "
+        "where json_type(doc) = 'OBJECT' and json_type(doc, '$.data') = 'ARRAY' "
+        "and json_extract_string(doc, '$.has_more') = 'true'"
+    ).fetchall()
+    if not partial:
+        return []
+    last = partial[0][0]
+    after = f" after {last}" if last else ""
+    page = f"starting_after={last}" if last else "starting_after"
+    return [
+        f"partial export: the list response says has_more = true, so the objects{after} were "
+        f"not exported (page on with {page} and land the next pages too)"
+    ]
+
+
 def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
     if lf.path.stat().st_size == 0:
         raise RejectedFile("unreadable JSON: the file is empty")
+    compression = _compression(lf, "JSON")
     path = _lit(str(lf.path))
+    notes = _gzip_note(lf, compression)
     try:
         if lf.fmt == "jsonl":
             con.execute(
                 "create or replace temp table _ing_file as select json as o from "
                 f"read_json_objects({path}, format = 'newline_delimited', "
-                f"maximum_object_size = {MAX_JSON_BYTES})"
+                f"maximum_object_size = {MAX_JSON_BYTES}, compression = {_lit(compression)})"
             )
             # a view, not a copy: the file's objects are held once
             con.execute(
@@ -283,10 +485,25 @@ def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
                 "rowid + 1 as _source_row, o, cast(null as json) as _parent from _ing_file"
             )
         else:
-            con.execute(
-                "create or replace temp table _ing_file as select "
-                f"cast(content as json) as doc from read_text({path})"
-            )
+            if compression == "gzip":
+                # read_text cannot decompress; one JSON document read as one object
+                con.execute(
+                    "create or replace temp table _ing_file as select json as doc from "
+                    f"read_json_objects({path}, format = 'unstructured', "
+                    f"maximum_object_size = {MAX_JSON_BYTES}, compression = 'gzip')"
+                )
+                docs = con.execute("select count(*) from _ing_file").fetchone()[0]
+                if docs != 1:
+                    raise RejectedFile(
+                        f"unreadable JSON: the file holds {docs} JSON documents, expected one "
+                        "(a list or a list response); one object per line is .jsonl"
+                    )
+            else:
+                con.execute(
+                    "create or replace temp table _ing_file as select "
+                    f"cast(content as json) as doc from read_text({path})"
+                )
+            notes += _partial_list_note(con)
             con.execute(
                 "create or replace temp table _ing_objects as "
                 "with lists as (select case json_type(doc) "
@@ -301,7 +518,7 @@ def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
     except duckdb.Error as exc:
         raise RejectedFile(f"unreadable JSON: {_duck_error(exc)}") from None
 
-    staged = StagedFile()
+    staged = StagedFile(notes=notes)
     relation, present = _stage_json_table(con, lf.table, "_ing_objects", {})
     known = {c.name for c in lf.table.columns}
     rows = con.execute("select count(*) from _ing_objects").fetchone()[0]

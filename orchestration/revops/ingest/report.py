@@ -13,14 +13,17 @@ Status = Literal["loaded", "skipped", "rejected"]
 class FileResult:
     file: str  # path relative to the landing folder
     table: str  # qualified raw table, e.g. raw_crm.opportunity
-    sha256: str
+    sha256: str | None  # None when the file could not be read at all
     status: Status
     rows_in: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
+    # why it was rejected; on a skipped file, the earlier rejection of the same content (the
+    # file is still rejected)
     error: str | None = None
     messages: list[str] = field(default_factory=list)
     landed_date: date | None = None  # the rows' _landed_date
+    duplicate_of: str | None = None  # skipped: the path already loaded with the same content
 
 
 @dataclass
@@ -66,13 +69,25 @@ class LoadReport:
         return [f for f in self.files if f.status == "rejected"]
 
     @property
+    def still_rejected(self) -> list[FileResult]:
+        """Files rejected by an earlier run whose content has not changed: skipped, not tried
+        again, their `error` the earlier rejection."""
+        return [f for f in self.files if f.status == "skipped" and f.error]
+
+    @property
+    def duplicates(self) -> list[FileResult]:
+        """Files skipped because the same content was loaded from another path."""
+        return [f for f in self.files if f.status == "skipped" and f.duplicate_of]
+
+    @property
     def ok(self) -> bool:
         return not self.rejected
 
     @property
     def messages(self) -> list[str]:
-        """Rejections first, then row-level problems and notes, then unknown landing paths."""
-        out = [f.error for f in self.rejected if f.error]
+        """Rejections first (this run's, then earlier ones of unchanged files), then row-level
+        problems and notes, then unknown landing paths."""
+        out = [f.error for f in self.rejected + self.still_rejected if f.error]
         out += [m for f in self.files for m in f.messages]
         out += [f"not loaded: {u}" for u in self.unknown]
         if self.waiting and self.window:

@@ -1,4 +1,14 @@
-"""Contract checks and casts, as SQL over a staged text table (no per-row Python)."""
+"""Contract checks and casts, as SQL over a staged text table (no per-row Python).
+
+Epochs: exporters write unix time in seconds (Stripe) or in milliseconds (JavaScript, many
+BI exports). A whole number is read as seconds when it falls in the plausible range
+[1990-01-01, 2100-01-01) as seconds, and as milliseconds (truncated to the second) when it
+falls in that range as milliseconds; any other number (`0`, `-1`, a millisecond value read
+wrongly elsewhere...) is quarantined as an implausible epoch, never loaded as 1970 or 58010.
+The two ranges do not overlap (seconds end at 4.1e9, milliseconds start at 6.3e11), so the
+reading is never ambiguous. The same rule applies to a `timestamp` column whose value is a bare
+integer (an epoch in a CSV export); ISO 8601 timestamps are not range-checked.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +24,14 @@ TYPE_WORDS: dict[str, str] = {
     "boolean": "a boolean (true/false/1/0)",
     "date": "a date (YYYY-MM-DD)",
     "timestamp": "a timestamp (ISO 8601)",
-    "epoch": "an epoch (integer unix seconds)",
+    "epoch": "an epoch (integer unix seconds or milliseconds)",
     "json": "valid JSON",
 }
+
+
+# The plausible epoch range, in unix seconds: [1990-01-01, 2100-01-01).
+EPOCH_FIRST, EPOCH_END = 631_152_000, 4_102_444_800
+EPOCH_RANGE_TEXT = "1990-01-01 .. 2100-01-01"
 
 
 def _lit(value: str) -> str:
@@ -27,17 +42,37 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _whole(v: str) -> str:
+    # try_cast rounds '1.5' to 2: accept only values that are whole numbers
+    return (
+        f"case when try_cast({v} as bigint) = try_cast({v} as double) "
+        f"then try_cast({v} as bigint) end"
+    )
+
+
+def epoch_seconds(v: str) -> str:
+    """Unix seconds from the text `v` holding seconds or milliseconds; NULL when `v` is not a
+    whole number or is no plausible epoch in either unit."""
+    n = _whole(v)
+    return (
+        f"case when {n} >= {EPOCH_FIRST} and {n} < {EPOCH_END} then {n} "
+        f"when {n} >= {EPOCH_FIRST * 1000} and {n} < {EPOCH_END * 1000} then {n} // 1000 end"
+    )
+
+
+def _is_integer_text(v: str) -> str:
+    return f"regexp_full_match({v}, '-?[0-9]+')"
+
+
 def typed_expr(col: Column, ref: str) -> str:
     """SQL casting the text `ref` to the column's DuckDB type; NULL when empty or invalid."""
     v = f"nullif(trim({ref}), '')"
     if col.type == "string":
         return f"nullif({ref}, '')"
-    if col.type in ("integer", "epoch"):
-        # try_cast rounds '1.5' to 2: accept only values that are whole numbers
-        return (
-            f"case when try_cast({v} as bigint) = try_cast({v} as double) "
-            f"then try_cast({v} as bigint) end"
-        )
+    if col.type == "integer":
+        return _whole(v)
+    if col.type == "epoch":
+        return epoch_seconds(v)
     if col.type == "decimal":
         return f"try_cast({v} as decimal(18,4))"
     if col.type == "double":
@@ -50,8 +85,12 @@ def typed_expr(col: Column, ref: str) -> str:
     if col.type == "date":
         return f"try_cast({v} as date)"
     if col.type == "timestamp":
-        # via timestamptz so that an offset is honoured; stored as the UTC wall clock
-        return f"timezone('UTC', try_cast({v} as timestamptz))"
+        # via timestamptz so that an offset is honoured; stored as the UTC wall clock. A bare
+        # integer is an epoch (seconds or milliseconds).
+        return (
+            f"timezone('UTC', case when {_is_integer_text(v)} "
+            f"then to_timestamp({epoch_seconds(v)}) else try_cast({v} as timestamptz) end)"
+        )
     if col.type == "json":
         return f"case when json_valid({v}) then {v} end"
     raise ValueError(f"unknown contract type {col.type!r}")
@@ -65,11 +104,31 @@ def _checks(col: Column) -> list[tuple[str, str]]:
     out = []
     if col.required:
         out.append((empty, _lit("required value is empty")))
+    v = f"nullif(trim({ref}), '')"
+    # a number that is an epoch in form but not in range gets its own reason
+    epoch_like = {"epoch": f"({_whole(v)}) is not null", "timestamp": _is_integer_text(v)}
+    implausible = (
+        f"not ({empty}) and {epoch_like[col.type]} and ({epoch_seconds(v)}) is null"
+        if col.type in epoch_like
+        else None
+    )
     if col.type != "string":
         out.append(
             (
-                f"not ({empty}) and ({typed_expr(col, ref)}) is null",
+                f"not ({empty}) and ({typed_expr(col, ref)}) is null"
+                + (f" and not ({implausible})" if implausible else ""),
                 f"{quoted} || {_lit(' is not ' + TYPE_WORDS[col.type])}",
+            )
+        )
+    if implausible:
+        out.append(
+            (
+                implausible,
+                f"{quoted} || "
+                + _lit(
+                    " is not a plausible epoch: neither as unix seconds nor as milliseconds "
+                    f"does it fall within {EPOCH_RANGE_TEXT}"
+                ),
             )
         )
     if col.allowed:
