@@ -5,52 +5,58 @@
 
     Each entry: source and table; `date`: the column holding the record's business date (a
     creation or event date) and `kind` its type (date, timestamp in UTC, or epoch: unix seconds,
-    Stripe's); `activity`:
-    the date is an event of the business, so it may set "today" (plan and reference inputs
-    describe months ahead and never do). A test (test_source_coverage.py) keeps this list equal
-    to the dbt sources. -#}
+    Stripe's); `role`: activity (the
+    date is an event of the business: it may set "today" and opens the calendar), plan (months
+    of the plan: they open and extend the calendar, never set "today") or reference (inputs such
+    as FX rates: neither). A test (test_source_coverage.py) keeps this list equal to the landing
+    tables of the dbt sources. -#}
 {% macro coverage_source_tables() -%}
     {{ return([
-        {'source': 'crm', 'table': 'user', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'account', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'contact', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'lead', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'opportunity', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'opportunity_history', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'task', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'event', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'campaign', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'crm', 'table': 'campaign_member', 'date': 'created_date', 'kind': 'timestamp', 'activity': true},
-        {'source': 'marketing', 'table': 'google_ads_campaign_stats', 'date': 'date', 'kind': 'date', 'activity': true},
-        {'source': 'marketing', 'table': 'meta_ads_insights', 'date': 'date_start', 'kind': 'date', 'activity': true},
-        {'source': 'marketing', 'table': 'linkedin_ads_analytics', 'date': 'day', 'kind': 'date', 'activity': true},
-        {'source': 'marketing', 'table': 'web_sessions', 'date': 'started_at', 'kind': 'timestamp', 'activity': true},
-        {'source': 'marketing', 'table': 'form_submissions', 'date': 'submitted_at', 'kind': 'timestamp', 'activity': true},
-        {'source': 'marketing', 'table': 'nps_responses', 'date': 'responded_at', 'kind': 'timestamp', 'activity': true},
-        {'source': 'billing', 'table': 'customers', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'products', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'prices', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'coupons', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'discounts', 'date': 'start', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'subscriptions', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'subscription_items', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'invoices', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'invoice_line_items', 'date': 'period_start', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'charges', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'billing', 'table': 'refunds', 'date': 'created', 'kind': 'epoch', 'activity': true},
-        {'source': 'plan', 'table': 'quotas', 'date': 'month', 'kind': 'date', 'activity': false},
-        {'source': 'plan', 'table': 'revenue_plan', 'date': 'month', 'kind': 'date', 'activity': false},
-        {'source': 'plan', 'table': 'team_costs', 'date': 'month', 'kind': 'date', 'activity': false},
+        {'source': 'crm', 'table': 'user', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'account', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'contact', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'lead', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'opportunity', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'opportunity_history', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'task', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'event', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'campaign', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'crm', 'table': 'campaign_member', 'date': 'created_date', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'marketing', 'table': 'google_ads_campaign_stats', 'date': 'date', 'kind': 'date', 'role': 'activity'},
+        {'source': 'marketing', 'table': 'meta_ads_insights', 'date': 'date_start', 'kind': 'date', 'role': 'activity'},
+        {'source': 'marketing', 'table': 'linkedin_ads_analytics', 'date': 'day', 'kind': 'date', 'role': 'activity'},
+        {'source': 'marketing', 'table': 'web_sessions', 'date': 'started_at', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'marketing', 'table': 'form_submissions', 'date': 'submitted_at', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'marketing', 'table': 'nps_responses', 'date': 'responded_at', 'kind': 'timestamp', 'role': 'activity'},
+        {'source': 'billing', 'table': 'customers', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'products', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'prices', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'coupons', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'discounts', 'date': 'start', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'subscriptions', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'subscription_items', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'invoices', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'invoice_line_items', 'date': 'period_start', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'charges', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'billing', 'table': 'refunds', 'date': 'created', 'kind': 'epoch', 'role': 'activity'},
+        {'source': 'plan', 'table': 'quotas', 'date': 'month', 'kind': 'date', 'role': 'plan'},
+        {'source': 'plan', 'table': 'revenue_plan', 'date': 'month', 'kind': 'date', 'role': 'plan'},
+        {'source': 'plan', 'table': 'team_costs', 'date': 'month', 'kind': 'date', 'role': 'plan'},
+        {'source': 'reference', 'table': 'fx_rates', 'date': 'rate_month', 'kind': 'date', 'role': 'reference'},
     ]) }}
 {%- endmacro %}
 
-{#- One row per source table of coverage_source_tables(): system, source_table, row_count,
+{#- One row per source table of coverage_source_tables(): system, source_table, table_role,
+    row_count,
     first_date / last_date (the business date's range over every landed row), latest_event_date
     (the latest business date no later than the day its row was loaded, for activity tables
     only: a record dated after its own load is a defect and never moves "today"), and
     last_loaded_date (the day of the latest load). -#}
 {% macro source_coverage_sql() -%}
     {%- for entry in coverage_source_tables() %}
+        {%- if entry.role not in ('activity', 'plan', 'reference') -%}
+            {{ exceptions.raise_compiler_error('coverage_source_tables: unknown role ' ~ entry.role) }}
+        {%- endif -%}
         {%- set relation = source(entry.source, entry.table) -%}
         {%- set column = adapter.quote(entry.date) -%}
         {%- if entry.kind == 'epoch' -%}
@@ -63,10 +69,11 @@
     select
         '{{ entry.source }}' as system,
         '{{ entry.table }}' as source_table,
+        '{{ entry.role }}' as table_role,
         count(*) as row_count,
         min({{ business_date }}) as first_date,
         max({{ business_date }}) as last_date,
-        {% if entry.activity -%}
+        {% if entry.role == 'activity' -%}
         max(case when {{ business_date }} <= cast(_loaded_at as date) then {{ business_date }} end)
         {%- else -%}
         cast(null as date)

@@ -1,7 +1,8 @@
 {{ config(materialized='table') }}
 
 {#- The span of the calendar, one row: from the first day of the fiscal year holding the earliest
-    business date landed (int_source_coverage) to the last day of the calendar year holding
+    business date landed (int_source_coverage: activity and plan tables, not reference inputs
+    such as FX rates) to the last day of the calendar year holding
     as_of_date plus var calendar_horizon_months (the forecast and plan horizon) or the last plan
     month, whichever is later. So no month of data falls outside the calendar, whatever history
     a team lands. The vars calendar_start_date / calendar_end_date override either end. -#}
@@ -25,8 +26,9 @@ as_of as (
 data_range as (
 
     select
-        min(coverage.first_date) as first_date,
-        max(case when coverage.system = 'plan' then coverage.last_date end) as last_plan_date,
+        min(case when coverage.table_role in ('activity', 'plan') then coverage.first_date end)
+            as first_date,
+        max(case when coverage.table_role = 'plan' then coverage.last_date end) as last_plan_date,
         max(as_of.as_of_date) as as_of_date
     from coverage
     cross join as_of

@@ -16,6 +16,7 @@ final as (
     select
         system,
         source_table,
+        table_role,
         cast(row_count as bigint) as row_count,
         row_count > 0 as is_present,
         first_date,
