@@ -1,7 +1,8 @@
 """A Dagster logger that prints one short progress line per step (for `make run`).
 
 It writes to the real terminal (sys.__stdout__) so the runner can send everything else the
-steps print (dbt's own log lines) to a log file.
+steps print (dbt's own log lines) to a log file. A step's own log line reaches the terminal too
+when it is logged with `extra=SHOW` (dbt's progress, a rejected landing file).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import time
 import dagster as dg
 
 _STEP_EVENTS = {"STEP_START", "STEP_SUCCESS", "STEP_FAILURE"}
+SHOW_ATTR = "revops_show"
+SHOW = {SHOW_ATTR: True}  # context.log.info(message, extra=SHOW): also print it here
 
 
 class _ProgressHandler(logging.Handler):
@@ -24,7 +27,11 @@ class _ProgressHandler(logging.Handler):
         meta = getattr(record, "dagster_meta", None) or {}
         event = meta.get("dagster_event")
         if event is None:
-            if record.levelno >= logging.ERROR:
+            if getattr(record, SHOW_ATTR, False):
+                mark = "!" if record.levelno >= logging.WARNING else " "
+                text = meta.get("orig_message") or record.getMessage()
+                print(f"    {mark} {text[:500]}", file=sys.__stdout__, flush=True)
+            elif record.levelno >= logging.ERROR:
                 print(f"    ! {record.getMessage()[:500]}", file=sys.__stderr__, flush=True)
             return
         kind = event.event_type_value
