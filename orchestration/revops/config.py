@@ -50,3 +50,10 @@ def bad_file_policy() -> str:
             f"{', '.join(BAD_FILE_POLICIES)} (default lenient)"
         )
     return value
+
+
+def dbt_run_dir(run_id: str) -> Path:
+    """Where the dbt build of a Dagster run writes its artifacts and log (run_results.json,
+    dbt.log): a folder of its own under DBT_TARGET_PATH (default target/ of the project)."""
+    base = Path(os.environ.get("DBT_TARGET_PATH") or "target").expanduser()
+    return (base if base.is_absolute() else PROJECT_DIR / base) / f"revops_dbt-{run_id}"
