@@ -33,6 +33,10 @@ class _ProgressHandler(logging.Handler):
                 mark = "!" if record.levelno >= logging.WARNING else " "
                 text = meta.get("orig_message") or record.getMessage()
                 print(f"    {mark} {text[:500]}", file=sys.__stdout__, flush=True)
+            elif str(meta.get("orig_message", "")).startswith("Dependencies for step"):
+                step = meta.get("step_key") or "?"
+                line = f"  -- {step} skipped: a step upstream failed"
+                print(line, file=sys.__stdout__, flush=True)
             elif record.levelno >= logging.ERROR:
                 print(f"    ! {record.getMessage()[:500]}", file=sys.__stderr__, flush=True)
             return

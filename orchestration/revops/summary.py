@@ -338,15 +338,19 @@ def fx_lines(gaps: list[FxGap]) -> list[str]:
     return lines
 
 
-def published_lines(events: RunEvents, cause: str | None = None) -> list[str]:
+def published_lines(events: RunEvents) -> list[str]:
     for m in events.materializations:
         if m.asset == PUBLISHED_KEY:
             return [
                 f"  published:        {m.metadata.get('tables', '?')} tables, "
                 f"{_n(int(m.metadata.get('rows', 0)))} rows -> {m.metadata.get('database', '?')}"
             ]
-    why = cause or "the job stopped before publication"
-    return [f"  published:        nothing (the last published warehouse is unchanged): {why}"]
+    why = (
+        f"step {events.failures[0].step} failed (cause below)"
+        if events.failures
+        else "the job stopped before publication"
+    )
+    return [f"  published:        nothing, the last published warehouse stays: {why}"]
 
 
 def render(
@@ -363,7 +367,7 @@ def render(
         *dbt_line(dbt),
         *check_lines(events),
         *fx_lines(fx_gaps),
-        *published_lines(events, diagnose(events, dbt, fx_gaps, landing_name)),
+        *published_lines(events),
     ]
 
 
