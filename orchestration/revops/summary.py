@@ -199,7 +199,11 @@ def read_fx_gaps(db_path: Path) -> list[FxGap]:
             if not {"currency_code", "rate_month", "row_count"} <= columns:
                 return []
             example = "min(example_source_file)" if "example_source_file" in columns else "null"
-            models = "string_agg(distinct model_name, ', ')" if "model_name" in columns else "''"
+            models = (
+                "string_agg(distinct model_name, ', ' order by model_name)"
+                if "model_name" in columns
+                else "''"
+            )
             rows = con.execute(
                 f"select currency_code, strftime(min(rate_month), '%Y-%m'), sum(row_count), "
                 f"{models}, {example} from marts.dq_fx_rates_missing "

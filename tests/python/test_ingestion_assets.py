@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from revops import summary
 from revops.assets.ingestion import ingestion_assets
 from revops.contract import load_contract
 from revops.partitions import daily_partitions, run_tags
@@ -132,6 +133,11 @@ def test_lenient_policy_reports_a_rejected_file_and_succeeds(env, monkeypatch):
         if entry.level == logging.WARNING and "rejected" in entry.user_message
     ]
     assert len(warnings) == 1 and "landing/crm/opportunity/broken.csv" in warnings[0]
+    # the run summary reads the same events
+    lines = summary.render(summary.read_run_events(result), None, [])
+    assert any(
+        ln.startswith("    rejected:       landing/crm/opportunity/broken.csv") for ln in lines
+    )
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw_crm.opportunity").fetchone() == (2,)
 
@@ -154,6 +160,9 @@ def test_strict_policy_fails_the_asset_after_loading_the_rest(env, monkeypatch):
     assert meta["raw_crm/opportunity"]["files_rejected"] == 1
     assert meta["raw_billing/subscriptions"]["rows_loaded"] == 2  # other systems unaffected
     assert not _check_evaluations(result)["raw_crm/opportunity"].passed
+    cause = summary.diagnose(summary.read_run_events(result), None, [])
+    assert cause.startswith("ingest_crm: landing/crm/opportunity/broken.csv rejected: ")
+    assert cause.endswith(": fix or remove the file (REVOPS_BAD_FILE_POLICY=strict)")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw_crm.opportunity").fetchone() == (2,)
 
