@@ -243,3 +243,9 @@ def test_dbt_progress_reports_each_tenth_and_every_15_seconds() -> None:
         f"dbt {n}/20 nodes (errors 1, warnings 1, skipped 1)"
         for n in (6, 8, 10, 12, 14, 16, 18, 20)
     ]
+
+
+def test_the_summary_knows_the_ingestion_checks_name() -> None:
+    from revops.assets.ingestion import REJECTION_CHECK
+
+    assert s.REJECTION_CHECK == REJECTION_CHECK
