@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from revops.config import PROJECT_DIR, landing_dir, warehouse_path
+from revops.config import PROJECT_DIR, bad_file_policy, landing_dir, warehouse_path
 from revops.partitions import Window
 
 DEFAULT_RUN_SCALE = 0.2
@@ -164,9 +164,9 @@ def run_daily_job(
     full_refresh: bool = False,
     quiet: bool = True,
     unit_tests: bool = False,
-) -> bool:
+) -> tuple[Any, Path]:
     """Execute revops_daily in-process, as one run over the window, against the persistent
-    Dagster instance."""
+    Dagster instance; returns its result and the log file of the steps' output."""
     import dagster as dg
 
     from revops.definitions import defs
@@ -193,13 +193,25 @@ def run_daily_job(
             raise_on_error=False,
             **execution_args(window),
         )
+        for event in result.all_events:  # the whole errors, in the log file
+            if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+                error = event.event_specific_data.error
+                print(f"{event.step_key} failed: {error.to_string() if error else 'unknown'}")
     print(f"      step output (dbt's log): {log_path}")
-    for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.event_specific_data.error
-            message = error.message if error else "unknown error"
-            print(f"      {event.step_key} failed: {message.strip()[:2000]}")
-    return result.success
+    return result, log_path
+
+
+def summarize(result: Any, landing: Path, db_path: Path) -> tuple[list[str], str | None]:
+    """The summary lines of a finished run and, when it failed, the one line of its cause."""
+    from revops import summary
+    from revops.config import dbt_run_dir
+
+    events = summary.read_run_events(result)
+    dbt = summary.read_dbt_results(dbt_run_dir(result.run_id))
+    fx_gaps = summary.read_fx_gaps(db_path)
+    lines = summary.render(events, dbt, fx_gaps, landing.name)
+    cause = summary.diagnose(events, dbt, fx_gaps, landing.name)
+    return lines, cause
 
 
 def schema_row_counts(db_path: Path) -> dict[str, tuple[int, int]]:
@@ -234,6 +246,11 @@ def run(
 ) -> int:
     started = time.monotonic()
     landing, db_path = landing_dir(), warehouse_path()
+    try:
+        policy = bad_file_policy()
+    except ValueError as exc:
+        print(f"Cannot run: {exc}")
+        return 2
     ensure_demo_data(landing, scale or DEFAULT_RUN_SCALE, seed, daily_days)
     try:
         window, notes = resolve_window(landing_window(landing, loaded_paths(db_path)), start, end)
@@ -246,23 +263,33 @@ def run(
     print(
         "[2/3] running the daily job revops_daily (ingest -> dbt build -> checks -> publish)\n"
         f"      window {window[0]} .. {window[1]} ({days} day{'s' if days > 1 else ''}, "
-        f"one run{refresh})",
+        f"one run{refresh}; bad files: {policy})",
         flush=True,
     )
     for note in notes:
         print(f"      note: {note}")
-    ok = run_daily_job(
+    result, log_path = run_daily_job(
         window,
         as_of_date.isoformat() if as_of_date else None,
         full_refresh,
         unit_tests=unit_tests,
     )
-    if not ok:
-        print("The daily job FAILED: open the run in the UI (make dev) for the failing step.")
+    print("[3/3] run summary", flush=True)
+    try:
+        lines, cause = summarize(result, landing, db_path)
+    except Exception as exc:  # the summary must never hide the run's own outcome
+        lines, cause = [f"  (no summary: {type(exc).__name__}: {exc})"], None
+    print("\n".join(lines), flush=True)
+    if not result.success:
+        print(f"The daily job FAILED: {cause or 'a step failed'}")
+        print(
+            f"      details: {log_path} (step output); every step of run {result.run_id} "
+            "in the UI: make dev"
+        )
         return 1
-    print("[3/3] warehouse contents", flush=True)
+    print("      warehouse contents", flush=True)
     for schema, (tables, rows) in schema_row_counts(db_path).items():
-        print(f"      {schema:<14} {tables:>3} relations {rows:>12,} rows")
+        print(f"        {schema:<14} {tables:>3} relations {rows:>12,} rows")
     print(f"\nDone in {time.monotonic() - started:.0f}s.")
     from revops.checks.gx_run import gx_docs_dir
     from revops.publish import published_dir

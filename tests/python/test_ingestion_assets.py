@@ -5,6 +5,7 @@ The assets are daily-partitioned; the fixtures are undated files, so any partiti
 
 from __future__ import annotations
 
+import logging
 import shutil
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from revops import summary
 from revops.assets.ingestion import ingestion_assets
 from revops.contract import load_contract
 from revops.partitions import daily_partitions, run_tags
@@ -89,8 +91,61 @@ def test_a_subset_loads_only_the_selected_tables(env):
     assert "raw_crm" not in schemas  # the crm asset did not run
 
 
-def test_rejected_file_fails_the_asset_after_loading_the_rest(env):
+def _check_evaluations(result: dg.ExecuteInProcessResult) -> dict[str, dg.AssetCheckEvaluation]:
+    return {
+        e.event_specific_data.asset_key.to_user_string(): e.event_specific_data
+        for e in result.all_events
+        if e.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+        and e.event_specific_data.check_name == "no_rejected_files"
+    }
+
+
+def test_lenient_policy_reports_a_rejected_file_and_succeeds(env, monkeypatch):
+    """The default policy: the bad file is reported (metadata, a warning, a failed WARN check)
+    and the step succeeds, so the rest of the day can go on."""
     landing, warehouse = env
+    monkeypatch.delenv("REVOPS_BAD_FILE_POLICY", raising=False)
+    (landing / "crm" / "opportunity" / "broken.csv").write_text("id;stage_name\n1;x\n")
+    instance = dg.DagsterInstance.ephemeral()
+    result = dg.materialize(ingestion_assets, partition_key=DAY, instance=instance)
+    assert result.success
+    meta = materializations(result)
+    assert meta["raw_crm/opportunity"]["rows_loaded"] == 2  # the good file of the same table
+    assert meta["raw_crm/opportunity"]["files_rejected"] == 1
+    [rejected] = meta["raw_crm/opportunity"]["rejected"]
+    assert rejected["file"] == "crm/opportunity/broken.csv"
+    assert "landing/crm/opportunity/broken.csv" in rejected["error"]
+    assert "delimited by ';'" in rejected["error"]
+    # opps.csv: 2 of its 4 rows quarantined (hand-counted from the fixture)
+    assert meta["raw_crm/opportunity"]["quarantined_by_file"] == {"crm/opportunity/opps.csv": 2}
+    assert meta["raw_crm/account"]["rejected"] == []
+
+    checks = _check_evaluations(result)
+    assert len(checks) == 30
+    failed = {k: c for k, c in checks.items() if not c.passed}
+    assert list(failed) == ["raw_crm/opportunity"]
+    assert failed["raw_crm/opportunity"].severity == dg.AssetCheckSeverity.WARN
+    errors = failed["raw_crm/opportunity"].metadata["errors"].value
+    assert "broken.csv" in errors
+
+    warnings = [
+        entry.user_message
+        for entry in instance.all_logs(result.run_id)
+        if entry.level == logging.WARNING and "rejected" in entry.user_message
+    ]
+    assert len(warnings) == 1 and "landing/crm/opportunity/broken.csv" in warnings[0]
+    # the run summary reads the same events
+    lines = summary.render(summary.read_run_events(result), None, [])
+    assert any(
+        ln.startswith("    rejected:       landing/crm/opportunity/broken.csv") for ln in lines
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw_crm.opportunity").fetchone() == (2,)
+
+
+def test_strict_policy_fails_the_asset_after_loading_the_rest(env, monkeypatch):
+    landing, warehouse = env
+    monkeypatch.setenv("REVOPS_BAD_FILE_POLICY", "strict")
     (landing / "crm" / "opportunity" / "broken.csv").write_text("id;stage_name\n1;x\n")
     result = dg.materialize(ingestion_assets, raise_on_error=False, partition_key=DAY)
     assert not result.success
@@ -99,13 +154,29 @@ def test_rejected_file_fails_the_asset_after_loading_the_rest(env):
     error = failures[0].event_specific_data.error
     assert "landing/crm/opportunity/broken.csv" in error.message
     assert "delimited by ';'" in error.message
+    assert "REVOPS_BAD_FILE_POLICY=strict" in error.message
     # the good file of the same table loaded and was reported before the failure
     meta = materializations(result)
     assert meta["raw_crm/opportunity"]["rows_loaded"] == 2
     assert meta["raw_crm/opportunity"]["files_rejected"] == 1
     assert meta["raw_billing/subscriptions"]["rows_loaded"] == 2  # other systems unaffected
+    assert not _check_evaluations(result)["raw_crm/opportunity"].passed
+    cause = summary.diagnose(summary.read_run_events(result), None, [])
+    assert cause.startswith("ingest_crm: landing/crm/opportunity/broken.csv rejected: ")
+    assert cause.endswith(": fix or remove the file (REVOPS_BAD_FILE_POLICY=strict)")
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*) from raw_crm.opportunity").fetchone() == (2,)
+
+
+def test_an_unknown_policy_is_a_clear_error(env, monkeypatch):
+    monkeypatch.setenv("REVOPS_BAD_FILE_POLICY", "relaxed")
+    result = dg.materialize(
+        ingestion_assets, selection=["raw_plan/quotas"], raise_on_error=False, partition_key=DAY
+    )
+    assert not result.success
+    [failure] = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE]
+    message = failure.event_specific_data.error.to_string()
+    assert "REVOPS_BAD_FILE_POLICY='relaxed'" in message and "lenient, strict" in message
 
 
 def test_a_range_run_loads_the_dated_files_of_its_days_and_reports_its_window(env):

@@ -102,6 +102,9 @@ class _NoEvents:
     def stream(self):
         return iter(())
 
+    def stream_raw_events(self):  # what revops_dbt reads (for its progress lines)
+        return iter(())
+
 
 @pytest.fixture
 def dbt_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:

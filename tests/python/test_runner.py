@@ -193,3 +193,66 @@ def test_cli_generate_passes_daily_days(tmp_path: Path, monkeypatch: pytest.Monk
     assert cli.main(["generate", "--landing", str(tmp_path), "--daily-days", "4"]) == 0
     assert cli.main(["generate", "--landing", str(tmp_path)]) == 0
     assert calls == [4, None]  # not passed at all by default
+
+
+# --- the whole run through the CLI --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_cli_run_with_an_unreadable_file_publishes_and_summarizes(
+    tmp_path: Path, trust_landing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under the default (lenient) policy one unreadable CSV is reported, and the rest of the
+    day ingests, builds, checks and publishes; the run ends with the summary."""
+    import shutil
+
+    import duckdb
+
+    from helpers import RunPaths, run_job
+
+    monkeypatch.delenv("REVOPS_BAD_FILE_POLICY", raising=False)
+    landing = tmp_path / "landing"
+    shutil.copytree(trust_landing, landing)
+    bad = landing / "crm" / "opportunity" / "semicolons.csv"
+    bad.write_text("id;stage_name\n006X;Closed Won\n")
+    paths = RunPaths(tmp_path / "run", landing)
+
+    output = run_job(paths)  # asserts exit code 0
+
+    lines = output.splitlines()
+    assert "[3/3] run summary" in lines
+    shown = "    ! file rejected (lenient policy): landing/crm/opportunity/semicolons.csv: "
+    assert any(ln.startswith(shown) for ln in lines)
+    assert any(ln.startswith("      dbt ") and " nodes (errors 0, warnings " in ln for ln in lines)
+    summary = lines[lines.index("[3/3] run summary") :]
+    assert summary[1].startswith("  systems present:  billing (")
+    assert "crm (" in summary[1] and "marketing (" in summary[1] and "plan (" in summary[1]
+    assert any(" 1 rejected, 0 still rejected" in ln for ln in summary)
+    assert any(
+        ln.startswith("    rejected:       landing/crm/opportunity/semicolons.csv: ")
+        for ln in summary
+    )
+    assert any(ln.startswith("  dbt:              ") and " 0 errors" in ln for ln in summary)
+    assert any(ln.startswith("  checks failed:    ERROR 0, WARN ") for ln in summary)
+    [published] = [ln for ln in summary if ln.startswith("  published:")]
+    database = paths.warehouse.parent / "published" / "revops.duckdb"
+    assert published.endswith(f"rows -> {database}")
+    assert "FAILED" not in output
+
+    def marts_of(db: Path) -> set[str]:
+        with duckdb.connect(str(db), read_only=True) as con:
+            return {
+                r[0]
+                for r in con.execute(
+                    "select table_name from information_schema.tables where table_schema = 'marts'"
+                ).fetchall()
+            }
+
+    published_marts = marts_of(database)
+    assert published_marts and published_marts == marts_of(paths.warehouse)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        status = con.execute(
+            "select distinct status from raw_meta.load_log "
+            "where file = 'crm/opportunity/semicolons.csv'"
+        ).fetchall()
+    assert status == [("rejected",)]

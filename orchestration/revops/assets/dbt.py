@@ -22,8 +22,9 @@ from dagster_dbt import (
 )
 
 from revops import dbt_args
-from revops.config import PROJECT_DIR, dbt_target_dir
+from revops.config import PROJECT_DIR, dbt_run_dir, dbt_target_dir
 from revops.partitions import Window, daily_partitions, window_of
+from revops.progress import SHOW, DbtProgress
 from revops.warehouse import writer_lock
 
 LAYER_GROUPS = {"staging", "intermediate", "marts"}
@@ -99,11 +100,28 @@ def manifest_path() -> Path:
 def revops_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig
 ) -> Iterator[Any]:
-    """dbt build of the selected models, seeds, snapshots and tests, one writer at a time."""
+    """dbt build of the selected models, seeds, snapshots and tests, one writer at a time.
+
+    Its artifacts go to revops.config.dbt_run_dir(run id), where the run summary reads
+    run_results.json; a progress line (nodes done / total) is logged every tenth or 15 s."""
     args = build_args(config, window_of(context))
-    context.log.info(f"dbt {' '.join(args)}")
+    target = dbt_run_dir(context.run.run_id)
+    context.log.info(f"dbt {' '.join(args)}  (artifacts and dbt.log: {target})")
     with writer_lock():
-        yield from dbt.cli(args, context=context).stream()
+        invocation = dbt.cli(args, context=context, target_path=target)
+        progress = DbtProgress()
+        for event in invocation.stream_raw_events():
+            line = progress.update(event.raw_event)
+            if line:
+                context.log.info(line, extra=SHOW)
+            # what DbtCliInvocation.stream() yields, event by event
+            yield from event.to_default_asset_events(
+                manifest=invocation.manifest,
+                dagster_dbt_translator=invocation.dagster_dbt_translator,
+                context=context,
+                target_path=invocation.target_path,
+                project=invocation.project,
+            )
 
 
 def dbt_executable() -> str:

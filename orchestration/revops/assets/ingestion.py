@@ -1,18 +1,29 @@
 """Dagster assets for ingestion: one multi-asset per source system, one spec per raw table.
 
+A landing file that cannot be loaded is rejected: each raw table asset carries a WARN check
+(no_rejected_files) that fails while one of its files is refused. The bad-file policy (env
+REVOPS_BAD_FILE_POLICY, revops.config.bad_file_policy) decides the rest: lenient (default) reports
+the file and lets the day go on; strict fails the system's step, as one bad file used to.
+
 Daily-partitioned: a run over one day or a range of days loads the dated files of those days
 and any undated file not loaded yet (revops.ingest.load_landing with the run's window). A range
 backfill is one run (BackfillPolicy.single_run).
 """
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from revops.contract import System, load_contract
 from revops.partitions import daily_partitions, window_of
+from revops.progress import SHOW
+
+if TYPE_CHECKING:
+    from revops.ingest.report import FileResult
 
 GROUP = "raw"
+REJECTION_CHECK = "no_rejected_files"
 
 
 def table_key(system: str, table: str) -> dg.AssetKey:
@@ -32,11 +43,52 @@ def _specs(system: System) -> list[dg.AssetSpec]:
     ]
 
 
+def _rejections(files: "list[FileResult]") -> list[tuple[str, str]]:
+    """(file, error) once per file and error: a nested JSON file feeds several tables."""
+    return list(dict.fromkeys((f.file, f.error or "rejected") for f in files))
+
+
+def _rejection_check(
+    key: dg.AssetKey, rejected: "list[FileResult]", still_rejected: "list[FileResult]"
+) -> dg.AssetCheckResult:
+    """Failed (WARN) while a landing file of the table is refused: rejected by this run, or
+    by an earlier one and unchanged since."""
+    new, old = _rejections(rejected), _rejections(still_rejected)
+    lines = [f"- {error}" for _, error in new]
+    lines += [f"- {error} (rejected earlier, unchanged since)" for _, error in old]
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name=REJECTION_CHECK,
+        passed=not lines,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "files_rejected": len(new),
+            "files_still_rejected": len(old),
+            "errors": dg.MetadataValue.md("\n".join(lines) or "none"),
+        },
+    )
+
+
+def _check_specs(system: System) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(
+            REJECTION_CHECK,
+            asset=table_key(system.name, table.name),
+            description="No landing file of this table is refused (WARN, never blocks): a "
+            "rejected file is listed with its reason until it is fixed or removed",
+        )
+        for table in system.tables.values()
+    ]
+
+
 def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.MaterializeResult]:
-    """Load the system's new landing files, report each selected table, fail on rejections."""
+    """Load the system's new landing files and report each selected table. A rejected file is
+    reported (metadata, a warning, a failed WARN check); under the strict bad-file policy it
+    then fails the step."""
     from revops import config, warehouse  # paths are read at run time, never at import
     from revops.ingest import load_landing
 
+    policy = config.bad_file_policy()
     tables = load_contract()[system].tables
     selected = {name for name in tables if table_key(system, name) in context.selected_asset_keys}
     db_path, landing = config.warehouse_path(), config.landing_dir()
@@ -60,12 +112,32 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
         finally:
             con.close()
 
+    # until the loader reports them: files rejected earlier, unchanged, skipped now
+    still_rejected: list[FileResult] = list(getattr(report, "still_rejected", []))
+    rejected_errors = {f.error for f in report.rejected}
     for message in report.messages:
-        context.log.info(message)
+        if message not in rejected_errors:
+            context.log.info(message)
+    for _, error in _rejections(report.rejected):
+        context.log.warning(f"file rejected ({policy} policy): {error}", extra=SHOW)
+    for _, error in _rejections(still_rejected):
+        context.log.warning(
+            f"file still rejected (unchanged since an earlier run, not retried): {error}",
+            extra=SHOW,
+        )
+    check_selected = set(context.selected_asset_check_keys)
     for name in sorted(selected):
-        result = report.table(f"raw_{system}.{name}")
+        qualified, key = f"raw_{system}.{name}", table_key(system, name)
+        result = report.table(qualified)
+        rejected = [f for f in report.rejected if f.table == qualified]
+        earlier = [f for f in still_rejected if f.table == qualified]
+        checks = (
+            [_rejection_check(key, rejected, earlier)]
+            if dg.AssetCheckKey(key, REJECTION_CHECK) in check_selected
+            else []
+        )
         yield dg.MaterializeResult(
-            asset_key=table_key(system, name),
+            asset_key=key,
             metadata={
                 "rows_loaded": result.rows_loaded,
                 "rows_quarantined": result.rows_quarantined,
@@ -73,6 +145,7 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
                 "files_loaded": result.files_loaded,
                 "files_skipped": result.files_skipped,
                 "files_rejected": result.files_rejected,
+                "files_still_rejected": len(earlier),
                 "total_rows": totals[name],
                 "landing_dir": dg.MetadataValue.path(str(landing)),
                 "window_start": str(window[0]) if window else "",
@@ -80,17 +153,30 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
                 "files_waiting": sum(
                     1 for w in report.waiting if w.startswith(f"{system}/{name}/")
                 ),
+                "rejected": dg.MetadataValue.json(
+                    [{"file": f, "error": e} for f, e in _rejections(rejected)]
+                ),
+                "still_rejected": dg.MetadataValue.json(
+                    [{"file": f, "error": e} for f, e in _rejections(earlier)]
+                ),
+                "quarantined_by_file": dg.MetadataValue.json(
+                    {
+                        f.file: f.rows_quarantined
+                        for f in report.files
+                        if f.table == qualified and f.rows_quarantined
+                    }
+                ),
             },
+            check_results=checks,
         )
-    if report.rejected:
-        errors = [f.error for f in report.rejected if f.error]
-        errors = list(dict.fromkeys(errors))  # a nested JSON file is one rejection, not two
+    refused = _rejections([*report.rejected, *still_rejected])
+    if refused and policy == "strict":
         raise dg.Failure(
-            description=f"{len(errors)} landing file(s) rejected for {system}:\n"
-            + "\n".join(errors),
+            description=f"{len(refused)} landing file(s) rejected for {system} "
+            "(REVOPS_BAD_FILE_POLICY=strict):\n" + "\n".join(e for _, e in refused),
             metadata={
-                "rejected_files": dg.MetadataValue.json(sorted({f.file for f in report.rejected})),
-                "errors": dg.MetadataValue.md("\n".join(f"- {e}" for e in errors)),
+                "rejected_files": dg.MetadataValue.json(sorted({f for f, _ in refused})),
+                "errors": dg.MetadataValue.md("\n".join(f"- {e}" for _, e in refused)),
             },
         )
 
@@ -99,6 +185,7 @@ def build_system_asset(system: System) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name=f"ingest_{system.name}",
         specs=_specs(system),
+        check_specs=_check_specs(system),
         can_subset=True,
         partitions_def=daily_partitions,
         backfill_policy=dg.BackfillPolicy.single_run(),
