@@ -15,16 +15,22 @@ from typing import Any
 
 Window = tuple[date, date]
 
+# as_of_date of a run whose landing holds no dated file (a one-off export, not daily extracts):
+# "today" is then the latest business date in the data (model int_as_of_date), not the run's day
+AS_OF_FROM_DATA = "data"
+
 
 def dbt_vars(window: Window | None = None, as_of_date: str | None = None) -> dict[str, Any]:
     """The --vars of a run: the window and as_of_date (a given as_of_date wins over the
-    window's end)."""
+    window's end; AS_OF_FROM_DATA leaves it to the data)."""
     out: dict[str, Any] = {}
     if window is not None:
         out["partition_start"] = window[0].isoformat()
         out["partition_end"] = window[1].isoformat()
         out["as_of_date"] = window[1].isoformat()
-    if as_of_date:
+    if as_of_date == AS_OF_FROM_DATA:
+        out.pop("as_of_date", None)
+    elif as_of_date:
         out["as_of_date"] = as_of_date
     return out
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from revops.config import PROJECT_DIR, bad_file_policy, landing_dir, warehouse_path
+from revops.dbt_args import AS_OF_FROM_DATA
 from revops.partitions import Window
 
 DEFAULT_RUN_SCALE = 0.2
@@ -24,6 +25,7 @@ SCHEMAS = (
     "raw_marketing",
     "raw_billing",
     "raw_plan",
+    "raw_reference",
     "staging",
     "intermediate",
     "marts",
@@ -60,10 +62,14 @@ def ensure_demo_data(landing: Path, scale: float, seed: int, daily_days: int = 0
 # --- the run's window -----------------------------------------------------------------------
 
 
-def loaded_paths(db_path: Path) -> set[str]:
-    """Landing paths raw_meta.load_log records as loaded (none when there is no warehouse)."""
+def loaded_paths(db_path: Path, landing: Path | None = None) -> set[str]:
+    """Landing paths that need no more loading, by raw_meta.load_log (none when there is no
+    warehouse): loaded, skipped as a duplicate of loaded content, or rejected with the content
+    the file still has (a rejected file is tried again only once its content changes, so
+    only those few files are hashed here)."""
     if not db_path.exists():
         return set()
+    from revops.ingest.load import file_sha256
     from revops.warehouse import connect, writer_lock
 
     with writer_lock(db_path):  # DuckDB refuses a reader while another process writes
@@ -75,11 +81,18 @@ def loaded_paths(db_path: Path) -> set[str]:
             ).fetchone()[0]:
                 return set()
             rows = con.execute(
-                "select distinct file from raw_meta.load_log where status = 'loaded'"
+                "select distinct file, status, sha256 from raw_meta.load_log "
+                "where status in ('loaded', 'duplicate', 'rejected')"
             ).fetchall()
         finally:
             con.close()
-    return {r[0] for r in rows}
+    settled = {file for file, status, _ in rows if status != "rejected"}
+    for file, status, sha in rows:
+        if status == "rejected" and file not in settled and landing is not None:
+            path = landing / file
+            if path.is_file() and file_sha256(path) == sha:
+                settled.add(file)
+    return settled
 
 
 def landing_window(landing: Path, loaded: set[str]) -> Window | None:
@@ -253,7 +266,8 @@ def run(
         return 2
     ensure_demo_data(landing, scale or DEFAULT_RUN_SCALE, seed, daily_days)
     try:
-        window, notes = resolve_window(landing_window(landing, loaded_paths(db_path)), start, end)
+        found = landing_window(landing, loaded_paths(db_path, landing))
+        window, notes = resolve_window(found, start, end)
     except ValueError as exc:
         print(f"Cannot run: {exc}")
         return 2
@@ -268,9 +282,13 @@ def run(
     )
     for note in notes:
         print(f"      note: {note}")
+    as_of = as_of_date.isoformat() if as_of_date else None
+    if as_of is None and found is None and start is None and end is None:
+        as_of = AS_OF_FROM_DATA
+        print("      note: as_of_date is the latest business date in the data (no dated file)")
     result, log_path = run_daily_job(
         window,
-        as_of_date.isoformat() if as_of_date else None,
+        as_of,
         full_refresh,
         unit_tests=unit_tests,
     )

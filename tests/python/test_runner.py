@@ -256,3 +256,39 @@ def test_cli_run_with_an_unreadable_file_publishes_and_summarizes(
             "where file = 'crm/opportunity/semicolons.csv'"
         ).fetchall()
     assert status == [("rejected",)]
+
+
+def test_as_of_from_data_leaves_the_var_out() -> None:
+    """A run over a one-off export (no dated file) lets the data set "today"; a run over
+    daily files uses its last day; an explicit date wins."""
+    from revops.dbt_args import AS_OF_FROM_DATA, dbt_vars
+
+    window = (date(2026, 12, 3), date(2026, 12, 4))
+    assert dbt_vars(window)["as_of_date"] == "2026-12-04"
+    assert "as_of_date" not in dbt_vars(window, AS_OF_FROM_DATA)
+    assert dbt_vars(window, AS_OF_FROM_DATA)["partition_end"] == "2026-12-04"
+    assert dbt_vars(window, "2018-12-31")["as_of_date"] == "2018-12-31"
+
+
+def test_a_rejected_file_settles_until_its_content_changes(tmp_path: Path) -> None:
+    """The run's window must not keep reaching back to a dated file that was rejected and is
+    unchanged (it is not retried); once the file changes, its day is pending again."""
+    import duckdb
+
+    from revops.ingest.load import ensure_meta_tables, file_sha256
+
+    landing = tmp_path / "landing"
+    bad = landing / "crm" / "account" / "2026-01-02.csv"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("id;name\n1;x\n")
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    ensure_meta_tables(con)
+    con.execute(
+        "insert into raw_meta.load_log (file, sha256, status) values (?, ?, 'rejected')",
+        ["crm/account/2026-01-02.csv", file_sha256(bad)],
+    )
+    con.close()
+    assert runner.loaded_paths(db, landing) == {"crm/account/2026-01-02.csv"}
+    bad.write_text("id,name\n1,x\n")
+    assert runner.loaded_paths(db, landing) == set()

@@ -68,8 +68,10 @@ TRANSLATOR = RevopsTranslator(settings=DagsterDbtTranslatorSettings(enable_asset
 class DbtRunConfig(dg.Config):
     """Run-time options for dbt.
 
-    as_of_date: "today" for the models; empty means the run window's last day (or, in a run
-    without a window, the latest date in the loaded data). full_refresh: rebuild the
+    as_of_date: "today" for the models (YYYY-MM-DD); empty means the run window's last day (or,
+    in a run without a window, the latest business date in the loaded data); "data" means the
+    latest business date in the loaded data in any run (revops run passes it when landing
+    holds no dated file). full_refresh: rebuild the
     incremental models from scratch (`dbt build --full-refresh`). unit_tests: also run dbt's
     unit tests (left out by default: they test the SQL, which CI does, not the day's data).
     """
