@@ -183,7 +183,7 @@ def test_crm_only_rep_scorecard(crm_only: duckdb.DuckDBPyConnection) -> None:
     assert (m["fiscal_year"], m["fiscal_quarter"]) == (2016, 4)
 
 
-def test_crm_only_every_month_of_the_history(crm_only: duckdb.DuckDBPyConnection) -> None:
+def test_crm_only_every_month_is_published(crm_only: duckdb.DuckDBPyConnection) -> None:
     # the two AEs (quota-carrying by role), every month from the first opportunity's creation
     # month (OPP001, 2016-09) to the as-of month (2017-12): 16 months; the manager carries none
     got = rows(
