@@ -30,9 +30,10 @@
 {%- endmacro %}
 
 {#- Bookings = new business + expansion (what quotas and the revenue plan count); renewals are
-    published apart. -#}
+    published apart. An opportunity without a type counts as new business (METRICS.md): many
+    CRMs leave the field empty, and dropping those deals would empty every bookings figure. -#}
 {% macro is_bookings_type(opportunity_type) -%}
-    coalesce({{ opportunity_type }} in ('New Business', 'Expansion'), false)
+    coalesce({{ opportunity_type }}, 'New Business') in ('New Business', 'Expansion')
 {%- endmacro %}
 
 {#- Start of the sales cycle: the first engagement date where the CRM has one, else the

@@ -84,7 +84,8 @@ def expected_rep_months(opps: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
     rows = []
     for (rep, month), g in closed.groupby(["rep_id", "close_month"]):
         won, lost = g[g["is_won"]], g[g["is_lost"]]
-        bookings = won[won["type"].isin(BOOKING_TYPES)]
+        # METRICS.md: an opportunity without a type counts as new business
+        bookings = won[won["type"].fillna("New Business").isin(BOOKING_TYPES)]
         rows.append(
             {
                 "rep_id": rep,
