@@ -397,12 +397,14 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def start_job(paths: RunPaths, as_of_date: str = TRUST_AS_OF) -> JobProcess:
-    """Start the whole daily job (`python -m revops.cli run`) in a new session."""
+def start_job(paths: RunPaths, as_of_date: str | None = TRUST_AS_OF) -> JobProcess:
+    """Start the whole daily job (`python -m revops.cli run`) in a new session; as_of_date
+    None runs it without --as-of-date."""
     paths.root.mkdir(parents=True, exist_ok=True)
     out = paths.output.open("a")
+    as_of = ["--as-of-date", as_of_date] if as_of_date else []
     popen = subprocess.Popen(
-        [sys.executable, "-m", "revops.cli", "run", "--as-of-date", as_of_date],
+        [sys.executable, "-m", "revops.cli", "run", *as_of],
         cwd=PROJECT_DIR,
         env=paths.env(),
         stdout=out,
@@ -413,7 +415,7 @@ def start_job(paths: RunPaths, as_of_date: str = TRUST_AS_OF) -> JobProcess:
     return JobProcess(popen, paths)
 
 
-def run_job(paths: RunPaths, as_of_date: str = TRUST_AS_OF) -> str:
+def run_job(paths: RunPaths, as_of_date: str | None = TRUST_AS_OF) -> str:
     """Run the daily job to completion; fail the test with its output when it fails."""
     job = start_job(paths, as_of_date)
     try:
