@@ -30,7 +30,8 @@ def render_landing_contract() -> str:
         "     `python -m revops.ingest.docs`; do not edit by hand. -->",
         "",
         "Every table below is landed as files under `<landing>/<system>/<table>/<name>.<ext>`",
-        f"(or a single `<landing>/<system>/<table>.<ext>`), with ext one of {exts}.",
+        f"(or a single `<landing>/<system>/<table>.<ext>`), with ext one of {exts};",
+        "CSV and JSON may be gzip-compressed (`.csv.gz`, `.jsonl.gz`, `.json.gz`).",
         "Each new file (identity: path relative to the landing folder + sha256 of its content)",
         "is loaded once into `raw_<system>.<table>` and logged in `raw_meta.load_log`.",
         "A file named by an ISO date (`<table>/2026-10-31.csv`) is the extract of that day and",
@@ -43,7 +44,12 @@ def render_landing_contract() -> str:
         "  a value outside **allowed** goes to `raw_meta.quarantine`; the rest of the file loads.",
         "- Columns not listed are ignored and reported. Optional columns missing load as NULL.",
         "- Timestamps with an offset are stored as UTC; booleans accept true/false/1/0 in any",
-        "  case; epochs stay integer seconds.",
+        "  case; epochs are stored as integer seconds: a value in milliseconds is converted, and",
+        "  one that is neither seconds nor milliseconds of 1990-01-01 .. 2100-01-01 (`0`, `-1`)",
+        "  is quarantined.",
+        "- A file that is not what its name says (an xlsx, zip, Parquet or UTF-16 file named",
+        "  `.csv`), has a repeated column name, or has title lines above its header is rejected",
+        "  with what was found; empty header cells (Excel's `id,name,,`) are ignored.",
         "- Lineage columns added to every raw table: "
         + ", ".join(f"`{n}` ({t.lower()})" for n, t in LINEAGE_COLUMNS.items())
         + ".",
