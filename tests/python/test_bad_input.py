@@ -335,6 +335,17 @@ def test_case_outcome_and_row_accounting(bad_load: BadLoad, case: Case) -> None:
         assert extra == [], extra
 
 
+def test_rejection_messages_never_quote_the_records(bad_load: BadLoad) -> None:
+    """A rejection names the line, never quotes it: the record may hold personal data, and the
+    message goes to the screen, the logs and the published marts.dq_rejected_files. The
+    latin1 case's line 2 holds the company name 'Maschinenbau'; the truncated case's line 3
+    'Epsilon, cut off'."""
+    errors = " ".join(f.error or "" for f in bad_load.report.rejected)
+    assert "CSV Error on Line: 2" in errors
+    for quoted in ("Original Line", "Maschinenbau", "Epsilon, cut off"):
+        assert quoted not in errors
+
+
 def test_rejected_files_had_rows_that_were_refused_not_lost(bad_load: BadLoad) -> None:
     """A rejected file's lines are not in raw: they are refused as a whole and logged, so the
     sender can fix and re-send; its line count is what the load_log row stands for."""

@@ -140,15 +140,20 @@ def _ident(name: str) -> str:
 
 
 def _duck_error(exc: Exception) -> str:
-    """The useful first lines of a DuckDB error, without its 'Possible fixes' advice."""
+    """The useful first lines of a DuckDB error, without its 'Possible fixes' advice and
+    without the source line it quotes ('Original Line: ...'): the line number says where, and
+    the quoted record may hold personal data (emails, names) that the error carries on to the
+    screen, the logs and the published dq_rejected_files."""
     lines = []
     for line in str(exc).splitlines():
         if line.strip().lower().startswith(("possible", "* ")):
             break
         line = line.strip()
+        if line.startswith("Original Line:"):
+            continue
         if line:
-            # a quoted source line can be megabytes long: keep both ends of a long line, so
-            # the messages around it (which line, what problem) survive
+            # a message line can be long: keep both ends, so which line and what problem
+            # survive
             lines.append(line if len(line) <= 300 else f"{line[:150]} ... {line[-150:]}")
     return "; ".join(lines)[:1200]
 
