@@ -74,7 +74,7 @@
         min({{ business_date }}) as first_date,
         max({{ business_date }}) as last_date,
         {% if entry.role == 'activity' -%}
-        max(case when {{ business_date }} <= cast(_loaded_at as date) then {{ business_date }} end)
+        max(case when {{ business_date }} <= {{ to_company_date('_loaded_at') }} then {{ business_date }} end)
         {%- else -%}
         cast(null as date)
         {%- endif %} as latest_event_date,

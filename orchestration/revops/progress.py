@@ -92,7 +92,9 @@ class DbtProgress:
         if info.get("name") not in DBT_NODE_RESULTS:
             return None
         self.done += 1
-        self.total = max(self.total, int(data.get("total") or 0), self.done)
+        self.total = max(
+            self.total, int(data.get("total") or data.get("num_models") or 0), self.done
+        )
         status = str(data.get("status") or "").lower()
         if info.get("name") == "SkippingDetails":
             self.skipped += 1

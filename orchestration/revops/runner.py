@@ -221,7 +221,11 @@ def summarize(result: Any, landing: Path, db_path: Path) -> tuple[list[str], str
 
     events = summary.read_run_events(result)
     dbt = summary.read_dbt_results(dbt_run_dir(result.run_id))
-    fx_gaps = summary.read_fx_gaps(db_path)
+    # the FX gaps of THIS run: a table left by an earlier run would describe old data
+    built = dbt is not None and any(
+        n.unique_id.endswith(".dq_fx_rates_missing") and n.status == "success" for n in dbt.nodes
+    )
+    fx_gaps = summary.read_fx_gaps(db_path) if built else []
     lines = summary.render(events, dbt, fx_gaps, landing.name)
     cause = summary.diagnose(events, dbt, fx_gaps, landing.name)
     return lines, cause

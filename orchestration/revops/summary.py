@@ -401,7 +401,7 @@ def _dbt_cause(
     if dbt is None or not dbt.failed:
         return f"{failure.step} failed: {_first_line(failure.message)}"
     node = dbt.failed[0]
-    if fx_gaps and "fx" in node.name:
+    if fx_gaps and node.name.startswith("has_fx_rate"):
         gap = fx_gaps[0]
         where = f" ({gap.example_file})" if gap.example_file else ""
         return (

@@ -255,14 +255,15 @@ def test_same_content_under_two_names_loads_once(con, tmp_path):
     body = OPP_HEADER + "1,Prospecting,2025-01-01,2025-01-01\n"
     write(landing / "crm" / "opportunity" / "export.csv", body)
     load_landing(con, landing, loaded_at=RUN_AT)
-    # the same export re-landed later under a dated name, and an empty extract twice
-    write(landing / "crm" / "opportunity" / "2026-01-16.csv", body)
+    # the same export dropped again under another name on the same day, and an empty extract
+    # twice
+    write(landing / "crm" / "opportunity" / "export copy.csv", body)
     write(landing / "crm" / "opportunity" / "empty_a.csv", OPP_HEADER)
     write(landing / "crm" / "opportunity" / "empty_b.csv", OPP_HEADER)
-    report = load_landing(con, landing, loaded_at=datetime(2026, 1, 16))
+    report = load_landing(con, landing, loaded_at=RUN_AT)
     got = {f.file: (f.status, f.duplicate_of) for f in report.files}
     assert got == {
-        "crm/opportunity/2026-01-16.csv": ("skipped", "crm/opportunity/export.csv"),
+        "crm/opportunity/export copy.csv": ("skipped", "crm/opportunity/export.csv"),
         # no rows to double: an empty extract is no duplicate
         "crm/opportunity/empty_a.csv": ("loaded", None),
         "crm/opportunity/empty_b.csv": ("loaded", None),
@@ -270,19 +271,42 @@ def test_same_content_under_two_names_loads_once(con, tmp_path):
     }
     assert rows(con, "select count(*) from raw_crm.opportunity")[0][0] == 1
     assert rows(
-        con, "select status, error from raw_meta.load_log where file like '%2026-01-16.csv'"
+        con, "select status, error from raw_meta.load_log where file like '%export copy.csv'"
     ) == [
         (
             "duplicate",
-            "landing/crm/opportunity/2026-01-16.csv: same content as crm/opportunity/export.csv, "
-            "which is loaded: not loaded again (its rows would be counted twice); remove one "
-            "of the two files",
+            "landing/crm/opportunity/export copy.csv: same content as "
+            "crm/opportunity/export.csv, which is loaded: not loaded again (its rows would be "
+            "counted twice); remove one of the two files",
         )
     ]
     # a later run skips it quietly: it is done
     third = load_landing(con, landing, loaded_at=datetime(2026, 1, 17))
     assert {f.status for f in third.files} == {"skipped"}
     assert third.messages == []
+
+
+def test_a_daily_snapshot_back_to_an_earlier_days_content_loads(con, tmp_path):
+    """Daily full snapshots A, B, A: the third day's file has the first day's bytes, yet it is
+    that day's version (the value went back) and must load, so that staging keeps it."""
+    landing = tmp_path / "landing"
+    folder = landing / "crm" / "opportunity"
+    first = OPP_HEADER + "1,Prospecting,2025-01-01,2025-01-01\n"
+    second = OPP_HEADER + "1,Qualification,2025-01-01,2025-01-01\n"
+    write(folder / "2026-01-13.csv", first)
+    write(folder / "2026-01-14.csv", second)
+    write(folder / "2026-01-15.csv", first)
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert [(f.file, f.status) for f in report.files] == [
+        ("crm/opportunity/2026-01-13.csv", "loaded"),
+        ("crm/opportunity/2026-01-14.csv", "loaded"),
+        ("crm/opportunity/2026-01-15.csv", "loaded"),
+    ]
+    latest = rows(
+        con,
+        "select stage_name from raw_crm.opportunity order by _landed_date desc limit 1",
+    )
+    assert latest == [("Prospecting",)]
 
 
 def test_gzip_json_list_and_dated_gz_names(con, tmp_path):
@@ -638,3 +662,33 @@ def test_existing_warehouse_gains_the_landed_date_columns(con, tmp_path):
         )
     ]
     assert columns[-4:] == ["_source_file", "_source_row", "_loaded_at", "_landed_date"]
+
+
+def test_odd_bytes_reject_the_file_never_stop_the_load(con, tmp_path):
+    """A CSV whose lines end in a bare CR and a corrupt gzip are rejected with their reason;
+    the good file beside them loads."""
+    landing = tmp_path / "landing"
+    folder = landing / "crm" / "opportunity"
+    write(folder / "mac.csv", OPP_HEADER.replace("\n", "\r") + "1,Prospecting,2025-01-01,x\r")
+    write(folder / "broken.csv.gz", gzip.compress(OPP_HEADER.encode())[:-12])
+    write(folder / "good.csv", OPP_HEADER + "1,Prospecting,2025-01-01,2025-01-01\n")
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    got = {f.file.rsplit("/", 1)[1]: f for f in report.files}
+    assert got["good.csv"].status == "loaded"
+    assert got["mac.csv"].status == "rejected"
+    assert "bare CR" in got["mac.csv"].error
+    assert got["broken.csv.gz"].status == "rejected"
+    assert "gzip" in got["broken.csv.gz"].error
+
+
+def test_a_name_with_glob_characters_is_reported_not_read(con, tmp_path):
+    """DuckDB's readers take * ? [ as a pattern: x[1].csv would load x1.csv's rows under the
+    wrong name. Such a file is reported (rename it) and the others load."""
+    landing = tmp_path / "landing"
+    folder = landing / "crm" / "opportunity"
+    write(folder / "x1.csv", OPP_HEADER + "1,Prospecting,2025-01-01,2025-01-01\n")
+    write(folder / "x[1].csv", OPP_HEADER + "2,Prospecting,2025-01-01,2025-01-01\n")
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert [(f.file, f.status) for f in report.files] == [("crm/opportunity/x1.csv", "loaded")]
+    assert any("x[1].csv: its path holds one of * ? [" in u for u in report.unknown)
+    assert rows(con, "select id from raw_crm.opportunity") == [("1",)]

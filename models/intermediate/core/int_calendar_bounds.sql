@@ -8,7 +8,9 @@
     a team lands. The vars calendar_start_date / calendar_end_date override either end. -#}
 {%- set start_override = var('calendar_start_date', none) -%}
 {%- set end_override = var('calendar_end_date', none) -%}
-{%- set horizon_months = var('calendar_horizon_months', 24) | int %}
+{%- set horizon_months = var('calendar_horizon_months', 24) | int -%}
+{%- set span_days = dbt.datediff('start_date', 'end_date', 'day') -%}
+{%- set earliest_start = dbt.dateadd('day', 1 - calendar_max_days(), 'end_date') %}
 with
 
 coverage as (
@@ -51,9 +53,10 @@ ends as (
 
 ),
 
-final as (
+spans as (
 
     select
+        first_date as earliest_data_date,
         {% if start_override -%}
             cast('{{ start_override }}' as date)
         {%- else -%}
@@ -65,6 +68,22 @@ final as (
             cast({{ dbt.last_day('cast(last_date as date)', 'year') }} as date)
         {%- endif %} as end_date
     from ends
+
+),
+
+final as (
+
+    -- at most calendar_max_days() days, kept at the recent end: a sentinel date such as
+    -- 0001-01-01 cannot push the calendar away from the data (the warn test on
+    -- earliest_data_date reports it)
+    select
+        case
+            when {{ span_days }} >= {{ calendar_max_days() }} then cast({{ earliest_start }} as date)
+            else start_date
+        end as start_date,
+        end_date,
+        cast(earliest_data_date as date) as earliest_data_date
+    from spans
 
 )
 

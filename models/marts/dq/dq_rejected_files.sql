@@ -50,7 +50,8 @@ rejected_now as (
             order by
                 -- the file's own table: raw_<system>.<table> for <system>/<table>/<name>
                 case
-                    when 'raw_' || replace(load_log.file, '/', '.') like load_log.table_name || '.%'
+                    when {{ dbt.concat(["'raw_'", "replace(load_log.file, '/', '.')"]) }}
+                        like {{ dbt.concat(['load_log.table_name', "'.%'"]) }}
                         then 0
                     else 1
                 end,

@@ -18,7 +18,7 @@ renamed as (
         -- the problem without the quoted value ("'abc' is not a decimal number" ->
         -- "is not a decimal number"), so that rows failing the same check share it
         cast(
-            coalesce(trim(replace(problem, '''' || raw_value || '''', '')), problem)
+            coalesce(trim(replace(problem, {{ dbt.concat(["''''", 'raw_value', "''''"]) }}, '')), problem)
             as {{ dbt.type_string() }}
         ) as problem_kind,
 

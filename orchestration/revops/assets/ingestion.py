@@ -112,8 +112,8 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
         finally:
             con.close()
 
-    # until the loader reports them: files rejected earlier, unchanged, skipped now
-    still_rejected: list[FileResult] = list(getattr(report, "still_rejected", []))
+    # files rejected earlier, unchanged, skipped now
+    still_rejected: list[FileResult] = list(report.still_rejected)
     rejected_errors = {f.error for f in report.rejected}
     for message in report.messages:
         if message not in rejected_errors:

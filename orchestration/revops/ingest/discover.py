@@ -92,6 +92,21 @@ def _broken_link(path: Path) -> str | None:
     return None
 
 
+GLOB_CHARACTERS = frozenset("*?[")
+
+
+def _add(found: Discovery, lf: LandingFile) -> None:
+    """A file to load, unless its path holds a character DuckDB's readers expand as a glob
+    (`x[1].csv` would read `x1.csv`, `y*.csv` every `y...csv`): such a file is reported."""
+    if GLOB_CHARACTERS & set(str(lf.path)):
+        found.unknown.append(
+            f"{lf.rel_path}: its path holds one of * ? [ (the reader would take it as a "
+            "pattern and read other files): rename it"
+        )
+    else:
+        found.files.append(lf)
+
+
 def discover(
     landing_dir: Path,
     systems: list[str] | None = None,
@@ -137,15 +152,16 @@ def discover(
                     if broken:
                         found.unknown.append(f"{rel(path)}: {broken}")
                     elif path.is_file() and fmt:
-                        found.files.append(
-                            LandingFile(tables[entry.name], path, rel(path), fmt, file_date(stem))
+                        _add(
+                            found,
+                            LandingFile(tables[entry.name], path, rel(path), fmt, file_date(stem)),
                         )
                     else:
                         found.unknown.append(f"{rel(path)}: not a csv/parquet/jsonl/json file")
             else:
                 stem, fmt = split_name(entry)
                 if fmt and stem in tables:
-                    found.files.append(LandingFile(tables[stem], entry, rel(entry), fmt))
+                    _add(found, LandingFile(tables[stem], entry, rel(entry), fmt))
                 else:
                     found.unknown.append(f"{rel(entry)}: not a table of the landing contract")
     found.files.sort(key=lambda f: f.rel_path)

@@ -17,8 +17,10 @@ raw_meta.load_log holds one row per attempt at a file's content and raw table, w
 - `failed`: the load broke for a reason outside the file (a database error); nothing of it was
   loaded, and the next run tries it again;
 - `duplicate`: the same content (sha256), with at least one row, was already loaded from
-  another path (in an earlier run or earlier in this one); nothing was loaded, so an identical
-  re-export under a new name never doubles rows; `error` names the first path.
+  another path for the same landed date (in an earlier run or earlier in this one); nothing
+  was loaded, so an identical copy under a new name never doubles rows; `error` names the
+  first path. The same content landed on another day loads as that day's versions (a snapshot
+  whose values went back to an earlier day's must win over the day between);
 A skip writes no row. Paths that cannot be loaded at all (a broken symbolic link, another
 extension) are listed in `LoadReport.unknown`.
 """
@@ -93,7 +95,8 @@ class History:
     done: set[tuple[str, str]] = field(default_factory=set)  # (file, sha) loaded or duplicate
     # (file, sha, table) of a rejected content -> (its error, when first rejected)
     rejected: dict[tuple[str, str, str], tuple[str, datetime]] = field(default_factory=dict)
-    content: dict[str, str] = field(default_factory=dict)  # sha -> first path loading rows
+    # (sha, landed date) -> the first path that loaded rows of that content on that day
+    content: dict[tuple[str, date | None], str] = field(default_factory=dict)
 
     def record(self, results: list[FileResult]) -> None:
         """Take in a loaded file (its content now counts as loaded under its path)."""
@@ -101,7 +104,7 @@ class History:
             if r.status == "loaded":
                 self.done.add((r.file, r.sha256))
                 if r.rows_in > 0:
-                    self.content.setdefault(r.sha256, r.file)
+                    self.content.setdefault((r.sha256, r.landed_date), r.file)
 
 
 def load_history(con: duckdb.DuckDBPyConnection) -> History:
@@ -111,11 +114,11 @@ def load_history(con: duckdb.DuckDBPyConnection) -> History:
         "where status in ('loaded', 'duplicate')"
     ).fetchall():
         history.done.add((file, sha))
-    for sha, file in con.execute(
-        "select sha256, min(file) from raw_meta.load_log where status = 'loaded' "
-        "group by sha256 having sum(rows_in) > 0"
+    for sha, landed, file in con.execute(
+        "select sha256, landed_date, min(file) from raw_meta.load_log where status = 'loaded' "
+        "group by sha256, landed_date having sum(rows_in) > 0"
     ).fetchall():
-        history.content[sha] = file
+        history.content[(sha, landed)] = file
     for file, sha, table, error, first in con.execute(
         'select file, sha256, "table", arg_max(error, loaded_at), min(loaded_at) '
         "from raw_meta.load_log where status = 'rejected' and sha256 is not null "
@@ -205,10 +208,17 @@ def _load_staged(
 
 
 def _skip_or_duplicate(
-    lf: LandingFile, label: str, sha: str, targets: list[Table], history: History
+    lf: LandingFile,
+    label: str,
+    sha: str,
+    targets: list[Table],
+    history: History,
+    landed: date,
 ) -> tuple[list[FileResult], bool] | None:
     """Results for a file that is not to be loaded (done before, still rejected, or a copy of
-    content loaded from another path) and whether to log them as duplicates; else None."""
+    content loaded from another path for the same landed date) and whether to log them as
+    duplicates; else None. The same content on ANOTHER landed date loads: a daily snapshot
+    whose values went back to an earlier day's is a newer version, not a copy."""
     if (lf.rel_path, sha) in history.done:
         return [FileResult(lf.rel_path, t.qualified_name, sha, "skipped") for t in targets], False
     earlier = [history.rejected.get((lf.rel_path, sha, t.qualified_name)) for t in targets]
@@ -223,7 +233,7 @@ def _skip_or_duplicate(
             "not changed, so it is not tried again"
         )
         return results, False
-    first_path = history.content.get(sha)
+    first_path = history.content.get((sha, landed))
     if first_path is not None and first_path != lf.rel_path:
         note = (
             f"{label}: same content as {first_path}, which is loaded: not loaded again "
@@ -274,7 +284,7 @@ def load_file(
     except OSError as exc:
         # vanished or unreadable (permissions): the next run tries again
         return rejected(f"cannot be read: {exc.strerror or exc}", None, "failed")
-    skip = _skip_or_duplicate(lf, label, sha, targets, history)
+    skip = _skip_or_duplicate(lf, label, sha, targets, history, landed)
     if skip is not None:
         results, duplicate = skip
         if duplicate:
@@ -309,6 +319,8 @@ def load_file(
     except (duckdb.Error, OSError) as exc:
         # not the file's fault as far as we know: logged as failed, tried again next run
         return rejected(f"load failed: {exc}", sha, "failed")
+    except Exception as exc:  # one file must never stop the others: logged, tried next run
+        return rejected(f"load failed: {type(exc).__name__}: {exc}", sha, "failed")
     finally:
         drop_staging(con)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import gzip
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ NESTED: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {
 }
 MAX_JSON_BYTES = 1 << 30
 HEADER_SCAN_LINES = 30  # lines searched for a header that does not start on line 1
+MAX_HEADER_BYTES = 16 << 20  # the longest header line read
 BLANK_COLUMN = "_blank_column_"  # placeholder name of an empty header cell, + its position
 
 # What a file really is, by its first bytes (None: text, taken as the format its name says).
@@ -174,17 +176,32 @@ def _first_lines(lf: LandingFile, compression: str) -> list[bytes]:
     opener = gzip.open if compression == "gzip" else open
     try:
         with opener(lf.path, "rb") as fh:
-            # the header whole; later lines only in part (they are only searched for a header)
-            lines = [fh.readline()]
+            # a header line up to 16 MB (a file with no newline is not read whole); later lines
+            # only in part (they are only searched for a header)
+            lines = [fh.readline(MAX_HEADER_BYTES)]
             lines += [fh.readline(1 << 16) for _ in range(HEADER_SCAN_LINES - 1)]
-            return [line for line in lines if line]
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise RejectedFile(f"unreadable gzip: {exc}") from None
+    if len(lines[0]) >= MAX_HEADER_BYTES:
+        raise RejectedFile(
+            f"unreadable CSV: no line break in the first {MAX_HEADER_BYTES >> 20} MB (a header "
+            "that long, or lines ending in a bare CR as old Mac exports write them)"
+        )
+    return [line for line in lines if line]
+
+
+def _csv_row(text: str) -> list[str]:
+    """One CSV record's cells; a line the csv module refuses (e.g. a bare CR inside it, as old
+    Mac exports end their lines) rejects the file with the reason."""
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error as exc:
+        raise RejectedFile(f"unreadable CSV: {exc} (lines ending in a bare CR?)") from None
 
 
 def _cells(line: bytes) -> list[str]:
     text = line.decode("utf-8-sig", errors="replace")
-    return [c.strip().lower() for c in next(csv.reader([text]), [])]
+    return [c.strip().lower() for c in _csv_row(text)]
 
 
 def _header_line(table: Table, lines: list[bytes]) -> int | None:
@@ -208,7 +225,7 @@ def _csv_header(lf: LandingFile, lines: list[bytes]) -> list[str]:
         raise RejectedFile(
             f"unreadable CSV: line 1 (the header) is not UTF-8 ({exc.reason})"
         ) from None
-    header = [h.strip().lower() for h in next(csv.reader([text]), [])]
+    header = [h.strip().lower() for h in _csv_row(text)]
     if not any(header):
         raise RejectedFile("unreadable CSV: no header row")
     if len(header) == 1:
