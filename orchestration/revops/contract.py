@@ -85,6 +85,9 @@ class System:
     name: str
     description: str
     tables: dict[str, Table] = field(default_factory=dict)
+    # an input a team lands only to override a bundled default (reference FX rates): the demo
+    # generator leaves it out
+    optional: bool = False
 
 
 def _parse(raw: dict) -> dict[str, System]:
@@ -119,6 +122,7 @@ def _parse(raw: dict) -> dict[str, System]:
             name=system_name,
             description=str(system_spec.get("description", "")).strip(),
             tables=tables,
+            optional=bool(system_spec.get("optional", False)),
         )
     return systems
 
@@ -132,6 +136,11 @@ def load_contract(path: Path = CONTRACT_PATH) -> dict[str, System]:
 
 def all_tables() -> list[Table]:
     return [t for s in load_contract().values() for t in s.tables.values()]
+
+
+def demo_tables() -> list[Table]:
+    """The tables the demo generator writes: every table but those of optional systems."""
+    return [t for s in load_contract().values() if not s.optional for t in s.tables.values()]
 
 
 def get_table(system: str, name: str) -> Table:

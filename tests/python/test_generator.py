@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from revops.contract import all_tables
+from revops.contract import demo_tables
 from revops.generate import generate
 
 END = date(2026, 10, 31)
@@ -117,7 +117,7 @@ def test_other_seed_gives_other_data(clean, other_seed):
 # ------------------------------------------------------------------ the contract
 
 
-@pytest.mark.parametrize("table", all_tables(), ids=lambda t: f"{t.system}.{t.name}")
+@pytest.mark.parametrize("table", demo_tables(), ids=lambda t: f"{t.system}.{t.name}")
 def test_every_contract_table_has_exactly_its_columns(clean, table):
     expected = [c.name for c in table.columns]
     if table.name in NESTED:
@@ -145,7 +145,7 @@ def test_every_contract_table_has_exactly_its_columns(clean, table):
 
 
 def test_every_table_non_empty_at_tiny_scale(tiny):
-    for table in all_tables():
+    for table in demo_tables():
         if table.name in NESTED:
             assert _nested_rows(tiny, table.name), table.name
             continue
@@ -177,7 +177,7 @@ def _valid(value: str, kind: str) -> bool:
 
 def _defect_counts(root: Path) -> dict[str, int]:
     counts = {"dup_keys": 0, "bad_dates": 0, "missing_required": 0, "unknown_stage": 0, "neg": 0}
-    for table in all_tables():
+    for table in demo_tables():
         path = root / table.system / table.name / f"{END.isoformat()}.csv"
         if not path.exists():
             continue

@@ -19,7 +19,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from revops.contract import all_tables
+from revops.contract import demo_tables
 from revops.generate import generate
 
 from landing_reader import read_table
@@ -102,7 +102,7 @@ def _rows(root: Path, system: str, table: str) -> pd.DataFrame:
 
 
 def _key(system: str, table: str) -> list[str]:
-    return next(list(t.key) for t in all_tables() if (t.system, t.name) == (system, table))
+    return next(list(t.key) for t in demo_tables() if (t.system, t.name) == (system, table))
 
 
 def _content(df: pd.DataFrame) -> list[str]:
@@ -117,7 +117,7 @@ def _latest(df: pd.DataFrame, system: str, table: str) -> pd.DataFrame:
 
 
 def _tables() -> list[tuple[str, str]]:
-    return [(t.system, t.name) for t in all_tables() if t.name not in NESTED]
+    return [(t.system, t.name) for t in demo_tables() if t.name not in NESTED]
 
 
 def _hashes(root: Path) -> dict[str, str]:
@@ -179,7 +179,7 @@ def test_latest_version_of_every_record_is_the_single_file_row(single, daily, sy
     assert left == right
 
 
-@pytest.mark.parametrize("table", [t for t in all_tables()], ids=lambda t: t.qualified_name)
+@pytest.mark.parametrize("table", [t for t in demo_tables()], ids=lambda t: t.qualified_name)
 def test_warehouse_view_is_the_same_in_both_layouts(single, daily, table):
     """landing_reader applies the contract's rules (quarantine, latest version, soft deletes)
     as the warehouse does: both layouts must give the same live rows."""

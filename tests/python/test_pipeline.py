@@ -10,7 +10,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from revops.contract import all_tables
+from revops.contract import demo_tables
 
 pytestmark = pytest.mark.slow
 
@@ -21,6 +21,13 @@ def test_daily_job_succeeds(demo_run) -> None:
         e.step_key for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_FAILURE
     ]
     assert result.success, f"failed steps: {failures}"
+
+
+EMPTY_WHEN_ALL_IS_WELL = {
+    "stg_reference__fx_rates",  # the demo lands no FX rates: the bundled seed applies
+    "dq_rejected_files",  # no landing file was refused
+    "dq_fx_rates_missing",  # every amount had its rate
+}
 
 
 def test_every_layer_has_data(demo_run, pipeline_env) -> None:
@@ -47,15 +54,16 @@ def test_every_layer_has_data(demo_run, pipeline_env) -> None:
                 for t in tables
                 if con.execute(f'select count(*) from {schema}."{t}"').fetchone()[0] == 0
             ]
-            # every relation of a layer holds rows on a coherent demo business
-            assert not empty, f"{schema}: empty relations {empty}"
+            # every relation of a layer holds rows on a coherent demo business, except those
+            # that are empty when all is well
+            assert set(empty) <= EMPTY_WHEN_ALL_IS_WELL, f"{schema}: empty relations {empty}"
 
 
 def test_no_generated_row_is_lost(demo_run, pipeline_env) -> None:
     """Rows written by the generator = rows in raw + rows in quarantine, for every table."""
     counts, _ = demo_run
     with duckdb.connect(str(pipeline_env.warehouse), read_only=True) as con:
-        for table in all_tables():
+        for table in demo_tables():
             written = counts[f"{table.system}.{table.name}"]
             loaded = con.execute(f"select count(*) from {table.qualified_name}").fetchone()[0]
             quarantined = con.execute(
