@@ -99,7 +99,8 @@ aggregated as (
 
     select
         month_start_date,
-        -- a NULL amount (no FX rate) makes its month NULL: a test fails, nothing is understated
+        -- a NULL amount (no FX rate) makes its month NULL, never understated: a test warns and
+        -- dq_fx_rates_missing names the currency and month
         case
             when count(case when event_type = 'invoice' and amount_reporting is null then 1 end) = 0
                 then coalesce(sum(case when event_type = 'invoice' then amount_reporting end), 0)
