@@ -1,7 +1,8 @@
 {#- Spend in mart_marketing_channel_monthly (channel rows and the 'All' rows, each) equals the raw
     ad reports of the three platforms converted to the reporting currency, computed here from
     the staging ad models and the FX model directly (not through int_ad_spend_daily), up to
-    as_of_date. Also fails when a report row has no FX rate. -#}
+    as_of_date. A report row without FX rate counts in neither sum (its converted spend is NULL):
+    has_fx_rate warns about it and marts.dq_fx_rates_missing lists it, so the day publishes. -#}
 {{ config(tags=['reconciliation']) }}
 
 with
@@ -74,6 +75,5 @@ select
 from expected
 cross join published
 where
-    expected.n_without_rate > 0
-    or abs(coalesce(expected.spend, 0) - coalesce(published.channel_spend, 0)) > 0.01
+    abs(coalesce(expected.spend, 0) - coalesce(published.channel_spend, 0)) > 0.01
     or abs(coalesce(expected.spend, 0) - coalesce(published.total_spend, 0)) > 0.01
