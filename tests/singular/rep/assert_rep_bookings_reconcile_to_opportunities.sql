@@ -1,6 +1,7 @@
 {#- Bookings, renewals and won / lost counts of mart_sales_rep_monthly summed over reps equal, month
-    by month, the closed opportunities of fct_opportunities (close date up to as_of_date): no deal
-    is dropped or double-counted by the rep x month grid. Fails on every month that differs. -#}
+    by month, the closed opportunities of fct_opportunities (close date up to as_of_date; an
+    opportunity without a type is new business, METRICS.md): no deal is dropped or
+    double-counted by the rep x month grid. Fails on every month that differs. -#}
 with
 
 rep_months as (
@@ -32,8 +33,13 @@ fact_totals as (
 
     select
         cast({{ dbt.date_trunc('month', 'close_date') }} as date) as month_start_date,
-        sum(case when is_won and opportunity_type in ('New Business', 'Expansion') then amount_reporting else 0 end)
-            as bookings_amount,
+        sum(
+            case
+                when is_won and coalesce(opportunity_type, 'New Business') in ('New Business', 'Expansion')
+                    then amount_reporting
+                else 0
+            end
+        ) as bookings_amount,
         sum(case when is_won and opportunity_type = 'Renewal' then amount_reporting else 0 end)
             as renewal_bookings_amount,
         sum(case when is_won then 1 else 0 end) as won_count,
