@@ -51,7 +51,8 @@
     first_date / last_date (the business date's range over every landed row), latest_event_date
     (the latest business date no later than the day its row was loaded, for activity tables
     only: a record dated after its own load is a defect and never moves "today"), and
-    last_loaded_date (the day of the latest load). -#}
+    last_landed_date (the latest landing day: the date of a dated file, else the day of the run
+    that loaded it; unlike the load time it is the same for a daily and a full build). -#}
 {% macro source_coverage_sql() -%}
     {%- for entry in coverage_source_tables() %}
         {%- if entry.role not in ('activity', 'plan', 'reference') -%}
@@ -78,7 +79,7 @@
         {%- else -%}
         cast(null as date)
         {%- endif %} as latest_event_date,
-        cast(max(_loaded_at) as date) as last_loaded_date
+        cast(max(_landed_date) as date) as last_landed_date
     from {{ relation }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

@@ -4,7 +4,7 @@
     passes its last day; --as-of-date overrides); otherwise the latest business date of any
     loaded system (int_source_coverage: creation and event dates of CRM, marketing and billing
     records, never dates after the record's own load, which are defects, nor plan months, which
-    lie ahead), and with only plan files landed the day of the latest load. Read it through the
+    lie ahead), and with only plan files landed their latest landing day. Read it through the
     macro as_of_date(). -#}
 with
 
@@ -18,7 +18,7 @@ from_data as (
 
     select
         max(latest_event_date) as latest_event_date,
-        max(last_loaded_date) as last_loaded_date
+        max(last_landed_date) as last_landed_date
     from coverage
 
 ),
@@ -29,7 +29,7 @@ final as (
         {% if var('as_of_date', none) -%}
             cast('{{ var("as_of_date") }}' as date)
         {%- else -%}
-            cast(coalesce(latest_event_date, last_loaded_date) as date)
+            cast(coalesce(latest_event_date, last_landed_date) as date)
         {%- endif %} as as_of_date
     from from_data
 

@@ -22,7 +22,7 @@ final as (
         first_date,
         last_date,
         latest_event_date,
-        last_loaded_date
+        last_landed_date
     from coverage
 
 )

@@ -34,7 +34,7 @@ final as (
         cast(coverage.row_count as bigint) as row_count,
         cast(coverage.first_date as date) as first_date,
         cast(coverage.last_date as date) as last_date,
-        cast(coverage.last_loaded_date as date) as last_loaded_date,
+        cast(coverage.last_landed_date as date) as last_landed_date,
         cast(coalesce(feeds.feeds_marts, '') as {{ dbt.type_string() }}) as feeds_marts
     from coverage
     left join feeds
