@@ -618,23 +618,18 @@ def _stage_checks(start: str, end: str) -> dict[str, Any]:
     from revops.checks.metrics import measure
     from revops.checks.suites import mart_suites, raw_suites
     from revops.config import warehouse_path
-    from revops.warehouse import connect, writer_lock
+    from revops.warehouse import reader
 
-    db = warehouse_path()
     window = _window(start, end)
-    with writer_lock(db):
-        con = connect(db, read_only=True)
-        try:
-            existing = {
-                r[0]
-                for r in con.execute(
-                    "select table_name from information_schema.tables where table_schema = 'marts'"
-                ).fetchall()
-            }
-            suites = raw_suites() + mart_suites(existing)
-            measurements = [measure(con, s, window) for s in suites]
-        finally:
-            con.close()
+    with reader(warehouse_path()) as con:
+        existing = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+        suites = raw_suites() + mart_suites(existing)
+        measurements = [measure(con, s, window) for s in suites]
     outcomes = validate(measurements, docs_dir=gx_docs_dir() / "bench", run_name="bench")
     rules = [o for s in outcomes for o in s.outcomes]
     return {

@@ -63,35 +63,27 @@ def ensure_demo_data(landing: Path, scale: float, seed: int, daily_days: int = 0
 
 
 def loaded_paths(db_path: Path, landing: Path | None = None) -> set[str]:
-    """Landing paths that need no more loading, by raw_meta.load_log (none when there is no
-    warehouse): loaded, skipped as a duplicate of loaded content, or rejected with the content
-    the file still has (a rejected file is tried again only once its content changes, so
-    only those few files are hashed here)."""
+    """Landing paths that need no more loading, as the loader itself sees raw_meta.load_log
+    (revops.ingest.load.load_history; none when there is no warehouse): loaded, skipped as a
+    copy of loaded content, or rejected with the content the file still has (a rejected file
+    is tried again only once its content changes, so only those few files are hashed here)."""
     if not db_path.exists():
         return set()
-    from revops.ingest.load import file_sha256
-    from revops.warehouse import connect, writer_lock
+    from revops.ingest.load import file_sha256, load_history
+    from revops.warehouse import reader
 
-    with writer_lock(db_path):  # DuckDB refuses a reader while another process writes
-        con = connect(db_path, read_only=True)
-        try:
-            if not con.execute(
-                "select count(*) from information_schema.tables "
-                "where table_schema = 'raw_meta' and table_name = 'load_log'"
-            ).fetchone()[0]:
-                return set()
-            rows = con.execute(
-                "select distinct file, status, sha256 from raw_meta.load_log "
-                "where status in ('loaded', 'duplicate', 'rejected')"
-            ).fetchall()
-        finally:
-            con.close()
-    settled = {file for file, status, _ in rows if status != "rejected"}
-    for file, status, sha in rows:
-        if status == "rejected" and file not in settled and landing is not None:
-            path = landing / file
-            if path.is_file() and file_sha256(path) == sha:
-                settled.add(file)
+    with reader(db_path) as con:
+        if not con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'raw_meta' and table_name = 'load_log'"
+        ).fetchone()[0]:
+            return set()
+        history = load_history(con)
+    settled = {file for file, _ in history.done}
+    for file, sha, _ in history.rejected:
+        path = landing / file if landing is not None else None
+        if file not in settled and path is not None and path.is_file() and file_sha256(path) == sha:
+            settled.add(file)
     return settled
 
 

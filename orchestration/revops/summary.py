@@ -184,33 +184,20 @@ def read_fx_gaps(db_path: Path) -> list[FxGap]:
     warehouse is absent); read-only, under the writer lock."""
     if not db_path.exists():
         return []
-    from revops.warehouse import connect, writer_lock
+    from revops.warehouse import reader
 
-    with writer_lock(db_path):
-        con = connect(db_path, read_only=True)
-        try:
-            columns = {
-                r[0]
-                for r in con.execute(
-                    "select column_name from information_schema.columns "
-                    "where table_schema = 'marts' and table_name = 'dq_fx_rates_missing'"
-                ).fetchall()
-            }
-            if not {"currency_code", "rate_month", "row_count"} <= columns:
-                return []
-            example = "min(example_source_file)" if "example_source_file" in columns else "null"
-            models = (
-                "string_agg(distinct model_name, ', ' order by model_name)"
-                if "model_name" in columns
-                else "''"
-            )
-            rows = con.execute(
-                f"select currency_code, strftime(min(rate_month), '%Y-%m'), sum(row_count), "
-                f"{models}, {example} from marts.dq_fx_rates_missing "
-                "group by currency_code, date_trunc('month', rate_month) order by 2, 1"
-            ).fetchall()
-        finally:
-            con.close()
+    with reader(db_path) as con:
+        if not con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'dq_fx_rates_missing'"
+        ).fetchone()[0]:
+            return []
+        rows = con.execute(
+            "select currency_code, strftime(min(rate_month), '%Y-%m'), sum(row_count), "
+            "string_agg(distinct model_name, ', ' order by model_name), "
+            "min(example_source_file) from marts.dq_fx_rates_missing "
+            "group by currency_code, date_trunc('month', rate_month) order by 2, 1"
+        ).fetchall()
     return [FxGap(c, m, int(n or 0), mo or "", ex) for c, m, n, mo, ex in rows]
 
 

@@ -56,6 +56,19 @@ def connect(db_path: Path | None = None, read_only: bool = False) -> duckdb.Duck
     return duckdb.connect(str(db_path), read_only=read_only)
 
 
+@contextmanager
+def reader(db_path: Path | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for a process that only reads, taken under the writer lock:
+    DuckDB refuses a reader while another process writes, so it waits for that writer."""
+    db_path = db_path or warehouse_path()
+    with writer_lock(db_path):
+        con = connect(db_path, read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
 def raw_table_ddl(table: Table) -> str:
     cols = [f'"{c.name}" {c.duckdb_type}' for c in table.columns]
     cols += [f"{name} {dtype}" for name, dtype in LINEAGE_COLUMNS.items()]

@@ -285,8 +285,12 @@ def test_a_rejected_file_settles_until_its_content_changes(tmp_path: Path) -> No
     con = duckdb.connect(str(db))
     ensure_meta_tables(con)
     con.execute(
-        "insert into raw_meta.load_log (file, sha256, status) values (?, ?, 'rejected')",
-        ["crm/account/2026-01-02.csv", file_sha256(bad)],
+        "insert into raw_meta.load_log (file, sha256, status, error) values (?, ?, 'rejected', ?)",
+        [
+            "crm/account/2026-01-02.csv",
+            file_sha256(bad),
+            "landing/crm/account/2026-01-02.csv: unreadable CSV: the header looks delimited by ';'",
+        ],
     )
     con.close()
     assert runner.loaded_paths(db, landing) == {"crm/account/2026-01-02.csv"}

@@ -205,15 +205,16 @@ def test_fx_gaps_are_read_when_the_table_exists(tmp_path: Path) -> None:
     assert s.read_fx_gaps(db) == []  # no table
     with duckdb.connect(str(db)) as con:
         con.execute(
+            # the mart's contract (models/marts/dq/_dq_fx__models.yml)
             "create table marts.dq_fx_rates_missing (model_name varchar, currency_code "
             "varchar, rate_month date, row_count bigint, amount_total double, "
-            "reporting_currency varchar)"
+            "reporting_currency varchar, example_source_file varchar)"
         )
         con.execute(
             "insert into marts.dq_fx_rates_missing values "
-            "('int_invoices', 'EUR', '2016-03-01', 5, 10.0, 'USD'), "
-            "('int_opps', 'EUR', '2016-03-01', 2, 1.0, 'USD'), "
-            "('int_opps', 'GBP', '2016-01-01', 1, 1.0, 'USD')"
+            "('int_invoices', 'EUR', '2016-03-01', 5, 10.0, 'USD', null), "
+            "('int_opps', 'EUR', '2016-03-01', 2, 1.0, 'USD', null), "
+            "('int_opps', 'GBP', '2016-01-01', 1, 1.0, 'USD', null)"
         )
     assert s.read_fx_gaps(db) == [
         s.FxGap("GBP", "2016-01", 1, "int_opps", None),

@@ -66,17 +66,13 @@ def check_results(
     selected check. `window` scopes the suites that have a window column (raw tables)."""
     from revops.checks.gx_run import validate
     from revops.checks.metrics import measure
-    from revops.warehouse import connect, writer_lock
+    from revops.warehouse import reader
 
     wanted = [
         s for s in suites if any(k.asset_key == dg.AssetKey(list(s.asset_key)) for k in selected)
     ]
-    with writer_lock(db_path):  # never read while a writer of another run is mid-way
-        con = connect(db_path, read_only=True)
-        try:
-            measurements = [measure(con, s, window) for s in wanted]
-        finally:
-            con.close()
+    with reader(db_path) as con:  # never read while a writer of another run is mid-way
+        measurements = [measure(con, s, window) for s in wanted]
     for outcome in validate(measurements, docs_dir=docs_dir, run_name=run_name):
         asset_key = dg.AssetKey(list(outcome.suite.asset_key))
         for check_name, (severity, dg_severity) in CHECK_SEVERITY.items():

@@ -114,9 +114,9 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
 
     # files rejected earlier, unchanged, skipped now
     still_rejected: list[FileResult] = list(report.still_rejected)
-    rejected_errors = {f.error for f in report.rejected}
+    warned = {f.error for f in [*report.rejected, *still_rejected]}  # logged as warnings below
     for message in report.messages:
-        if message not in rejected_errors:
+        if message not in warned:
             context.log.info(message)
     for _, error in _rejections(report.rejected):
         context.log.warning(f"file rejected ({policy} policy): {error}", extra=SHOW)
