@@ -383,3 +383,34 @@ def test_end_date_moves_the_window(tmp_path):
     created = leads["created_date"].str[:10]
     assert created.min() >= "2023-07-01" and created.max() <= "2025-06-30"
     assert sorted(set(_csv(tmp_path, "plan", "revenue_plan")["month"]))[-1] == "2025-09-01"
+
+
+def test_line_items_add_up_to_the_opportunity_amount(clean):
+    """Every opportunity with an amount has line items of catalogued products whose totals add
+    up to the amount to the cent; list prices come from the price book entry of the deal's
+    currency; most won deals sell under list, a few above, some at list."""
+    opp = _csv(clean, "crm", "opportunity").set_index("id")
+    opp["amount"] = pd.to_numeric(opp["amount"])
+    opp["is_won"] = opp["is_won"] == "true"
+    lines = _csv(clean, "crm", "opportunity_line_item")
+    for column in ("quantity", "list_price", "total_price"):
+        lines[column] = pd.to_numeric(lines[column])
+    entries = _csv(clean, "crm", "pricebook_entry").set_index("id")
+    entries["unit_price"] = pd.to_numeric(entries["unit_price"])
+    products = _csv(clean, "crm", "product_2")
+    assert set(lines["product_2_id"]) <= set(products["id"])
+    assert set(lines["opportunity_id"]) == set(opp.index[opp["amount"] > 0])
+    totals = lines.groupby("opportunity_id")["total_price"].sum().round(2)
+    assert (totals - opp.loc[totals.index, "amount"]).abs().max() < 0.005
+    entry = entries.loc[lines["pricebook_entry_id"]]
+    assert (entry["product_2_id"].to_numpy() == lines["product_2_id"].to_numpy()).all()
+    assert (entry["unit_price"].to_numpy() == lines["list_price"].to_numpy()).all()
+    deal_currency = opp.loc[lines["opportunity_id"], "currency_iso_code"].to_numpy()
+    assert (entry["currency_iso_code"].to_numpy() == deal_currency).all()
+    lines["list_amount"] = lines["quantity"] * lines["list_price"]
+    per_deal = lines.groupby("opportunity_id")[["total_price", "list_amount"]].sum()
+    won = per_deal.loc[per_deal.index.isin(opp.index[opp["is_won"]])]
+    above = (won["total_price"] > won["list_amount"] + 0.005).mean()
+    below = (won["total_price"] < won["list_amount"] - 0.005).mean()
+    assert 0.02 < above < 0.25, above
+    assert below > 0.4, below

@@ -1,6 +1,8 @@
 {#- One row per live opportunity, the fact table of the sales marts: amounts in the deal currency
     and the reporting currency, status, sales cycle, fiscal period of the close date and the
-    first- and last-touch marketing channels. -#}
+    first- and last-touch marketing channels; its products (int_opportunity_products): the primary
+    product (largest sold amount), the number of products and the list amount, NULL / 0 without
+    line items. -#}
 with
 
 opportunities as (
@@ -18,6 +20,24 @@ touches as (
 calendar as (
 
     select * from {{ ref('dim_date') }}
+
+),
+
+opportunity_products as (
+
+    select * from {{ ref('int_opportunity_products') }}
+
+),
+
+product_summary as (
+
+    select
+        opportunity_id,
+        max(case when product_rank = 1 then product_id end) as primary_product_id,
+        count(*) as product_count,
+        sum(list_amount) as list_amount
+    from opportunity_products
+    group by opportunity_id
 
 ),
 
@@ -68,13 +88,20 @@ final as (
         opportunities.cycle_start_date,
         opportunities.close_date,
         calendar.month_start_date as close_month_start_date,
-        opportunities.fx_rate_date
+        opportunities.fx_rate_date,
+
+        -- products (appended: the columns above keep their positions)
+        product_summary.primary_product_id,
+        cast(coalesce(product_summary.product_count, 0) as integer) as product_count,
+        cast(product_summary.list_amount as decimal(38, 6)) as list_amount
 
     from opportunities
     left join touches
         on opportunities.opportunity_id = touches.opportunity_id
     left join calendar
         on opportunities.close_date = calendar.date_day
+    left join product_summary
+        on opportunities.opportunity_id = product_summary.opportunity_id
 
 )
 

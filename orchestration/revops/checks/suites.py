@@ -332,6 +332,21 @@ MART_RULES: dict[str, Callable[[], tuple[Rule, ...]]] = {
         rate("selling_time_share"),
     ),
     "mart_sales_team_monthly": lambda: (rate("share_reps_attainment_met"),),
+    "mart_product_monthly": lambda: (
+        rate("win_rate_count"),
+        rate("share_won_above_list"),
+        between("price_realisation", 0, None),
+    ),
+    "mart_billing_product_monthly": lambda: (
+        equal(
+            "mrr_is_list_less_discounts",
+            "t.list_mrr - t.discount_mrr",
+            "t.mrr",
+            "MRR = list - discounts",
+            tolerance=0.01,
+        ),
+        rate("mrr_realisation"),
+    ),
 }
 
 

@@ -31,6 +31,7 @@ STREAMS: dict[str, int] = {
     "plan": 13,
     "defects": 14,
     "daily": 15,
+    "products": 16,
 }
 
 

@@ -16,7 +16,17 @@ import numpy as np
 import pandas as pd
 
 from revops.contract import Table, get_table
-from revops.generate import activities, billing, crm, daily, defects, marketing, plan, writers
+from revops.generate import (
+    activities,
+    billing,
+    crm,
+    daily,
+    defects,
+    marketing,
+    plan,
+    products,
+    writers,
+)
 from revops.generate.core import Context
 from revops.generate.daily import Drop
 
@@ -215,6 +225,7 @@ def run(ctx: Context, landing_dir: Path) -> dict[str, int]:
     drops = daily.crm_drops(ctx, c) if windowed else {}
     for name, df in crm_tables.items():
         out.csv("crm", name, df, drops.get(name))
+    _write_products(ctx, out, c.opportunities, drops.get("opportunity"))
     del crm_tables, drops
     c.tasks = c.events = c.campaign_members = None
     c.history = pd.DataFrame()
@@ -240,6 +251,23 @@ def run(ctx: Context, landing_dir: Path) -> dict[str, int]:
     for name, df in p.items():
         out.csv("plan", name, df, drops.get(name), with_defects=False)
     return dict(sorted(out.counts.items()))
+
+
+def _write_products(ctx: Context, out: _Landing, opps: pd.DataFrame, opp_drop: Drop | None) -> None:
+    """Catalogue, price book and line items. Written without defects (which would draw from the
+    shared defects stream and shift every later table's): the catalogue lands with the history,
+    a line item with the final version of its opportunity."""
+    p = products.build(ctx, opps)
+    catalogue_drop = line_drop = None
+    if opp_drop is not None:
+        cutoff = np.datetime64(ctx.cutoff_date, "D")
+        catalogue_drop = Drop(np.full(len(p.products), cutoff))
+        line_drop = Drop(opp_drop.day[p.line_items["_opp_idx"].to_numpy()])
+    out.csv("crm", "product_2", p.products, catalogue_drop, with_defects=False)
+    if catalogue_drop is not None:
+        catalogue_drop = Drop(np.full(len(p.pricebook_entries), catalogue_drop.day[0]))
+    out.csv("crm", "pricebook_entry", p.pricebook_entries, catalogue_drop, with_defects=False)
+    out.csv("crm", "opportunity_line_item", p.line_items, line_drop, with_defects=False)
 
 
 def _write_billing(ctx: Context, out: _Landing, b: billing.Billing) -> None:

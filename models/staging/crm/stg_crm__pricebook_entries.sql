@@ -1,0 +1,51 @@
+{#- One row per live CRM price book entry (Salesforce PricebookEntry): a product's list price in
+    one price book and currency; the latest version by system_modstamp, soft-deleted dropped. -#}
+with
+
+source as (
+
+    select
+        *,
+        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
+    from {{ source('crm', 'pricebook_entry') }}
+
+),
+
+renamed as (
+
+    select
+        -- ids
+        id as pricebook_entry_id,
+        pricebook_2_id as pricebook_id,
+        product_2_id as product_id,
+
+        -- strings
+        upper(currency_iso_code) as currency_code,
+
+        -- numerics
+        unit_price as list_price,
+
+        -- booleans
+        is_active,
+        use_standard_price,
+
+        -- timestamps
+        created_date as created_at,
+        system_modstamp as updated_at,
+        _loaded_at as loaded_at,
+        _landed_date as landed_date
+
+    from source
+    where
+        version_rank = 1
+        and not coalesce(is_deleted, false)
+
+),
+
+final as (
+
+    select * from renamed
+
+)
+
+select * from final
