@@ -46,6 +46,9 @@ class Column:
     pii: bool = False
     json_path: str | None = None
     description: str = ""
+    # other names of the column in flat files (CSV, Parquet), tried in order after its own
+    # name: the first non-empty value wins (Fivetran's `plan_id` for `price_id`)
+    aliases: tuple[str, ...] = ()
 
     @property
     def duckdb_type(self) -> str:
@@ -60,6 +63,8 @@ class Table:
     columns: tuple[Column, ...]
     updated_by: str | None = None
     description: str = ""
+    # other folder names of the table (Fivetran's singular `charge` for `charges`)
+    aliases: tuple[str, ...] = ()
 
     @property
     def raw_schema(self) -> str:
@@ -78,6 +83,14 @@ class Table:
     @property
     def required_columns(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def deleted_column(self) -> str | None:
+        """The boolean column that flags a deleted record (`is_deleted`, `deleted`), if any."""
+        for col in self.columns:
+            if col.name in ("is_deleted", "deleted") and col.type == "boolean":
+                return col.name
+        return None
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,7 @@ def _parse(raw: dict) -> dict[str, System]:
                     pii=bool(c.get("pii", False)),
                     json_path=c.get("json_path"),
                     description=str(c.get("description", "")),
+                    aliases=tuple(c.get("aliases", ())),
                 )
                 for c in spec["columns"]
             )
@@ -117,7 +131,12 @@ def _parse(raw: dict) -> dict[str, System]:
                 columns=columns,
                 updated_by=spec.get("updated_by"),
                 description=str(spec.get("description", "")).strip(),
+                aliases=tuple(spec.get("aliases", ())),
             )
+        names = [t for t in tables] + [a for t in tables.values() for a in t.aliases]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"{system_name}: table name(s) or alias(es) {repeated} repeated")
         systems[system_name] = System(
             name=system_name,
             description=str(system_spec.get("description", "")).strip(),

@@ -8,6 +8,10 @@ A gzip-compressed export keeps its format's suffix before `.gz` (`2026-10-31.csv
 `events.jsonl.gz`): the format and the date come from the name without `.gz`. Whether a file
 really is compressed is decided later from its first bytes (readers.sniff), so a gzip file
 merely named `.csv` loads too. A broken symbolic link is reported, never followed.
+
+A table's folder (or single file) may also carry one of the table's `aliases` in the contract
+(Fivetran's singular `charge` for `charges`): its files load into the same raw table. The user's
+mapping file (`<landing>/mapping.yml`, see mapping.py) is not a landing file.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from revops.contract import Table, load_contract
+from revops.ingest.mapping import MAPPING_FILE
 
 FORMATS: dict[str, str] = {
     ".csv": "csv",
@@ -130,6 +135,8 @@ def discover(
     for system_dir in sorted(filter(_visible, landing_dir.iterdir())):
         if systems is not None and system_dir.name not in systems:
             continue
+        if system_dir.name == MAPPING_FILE and system_dir.is_file():
+            continue
         broken = _broken_link(system_dir)
         if broken:
             found.unknown.append(f"{rel(system_dir)}: {broken}")
@@ -137,7 +144,8 @@ def discover(
         if not system_dir.is_dir() or system_dir.name not in contract:
             found.unknown.append(f"{rel(system_dir)}: not a system of the landing contract")
             continue
-        tables = contract[system_dir.name].tables
+        tables = dict(contract[system_dir.name].tables)
+        tables.update({a: t for t in list(tables.values()) for a in t.aliases})
         for entry in sorted(filter(_visible, system_dir.iterdir())):
             broken = _broken_link(entry)
             if broken:

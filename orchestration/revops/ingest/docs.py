@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from revops.config import PROJECT_DIR
-from revops.contract import LINEAGE_COLUMNS, load_contract
+from revops.contract import LINEAGE_COLUMNS, Table, load_contract
 from revops.ingest.discover import FORMATS
+from revops.ingest.mapping import MAPPING_FILE
 from revops.ingest.readers import NESTED
 
 DOC_PATH = PROJECT_DIR / "docs" / "landing_contract.md"
@@ -18,6 +19,69 @@ DOC_PATH = PROJECT_DIR / "docs" / "landing_contract.md"
 
 def _cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _shapes(table: Table) -> list[str]:
+    """The accepted shapes of a table, one bullet each."""
+    name = f"{table.system}/{table.name}"
+    out = [f"- Shapes: demo / snake_case (`{name}/`, the column names below)"]
+    if table.system == "billing":
+        out.append(
+            "  - Stripe API objects as the API returns them (JSON list responses or JSONL; "
+            "nested fields by `json path`)"
+        )
+    if table.aliases:
+        out.append(
+            "  - Fivetran: table "
+            + ", ".join(f"`{table.system}/{a}/`" for a in table.aliases)
+            + " (the same columns flat; timestamps as ISO strings)"
+        )
+    elif table.system in ("crm", "billing"):
+        out.append(f"  - Fivetran: table `{name}/` (snake_case already)")
+    if table.system == "crm":
+        example = next(c.name for c in table.columns if "_" in c.name)
+        camel = "".join(w.capitalize() for w in example.split("_"))
+        out.append(
+            f"  - Salesforce API names (Data Loader, report exports): e.g. `{camel}` for "
+            f"`{example}`, `Custom__c` for `custom_c`"
+        )
+    return out
+
+
+def _mapping_section() -> list[str]:
+    return [
+        "## The mapping file",
+        "",
+        f"An export that no shape above covers is mapped by ONE file, `<landing>/{MAPPING_FILE}`:",
+        "per `<system>.<table>`, its own column names onto contract columns (CSV and Parquet)",
+        "and its values onto contract values (any format). Values are mapped when a file is",
+        "loaded, before the contract checks; exact values match ignoring case and surrounding",
+        "spaces, `*` and `?` are wildcards (exact values win, then patterns in the order",
+        "written); a value that matches nothing stays as it is. Every scalar is read as text.",
+        "",
+        "```yaml",
+        "crm.opportunity:",
+        "  columns:            # export column: contract column",
+        "    Deal ID: id",
+        "    Deal Stage: stage_name",
+        "  values:             # contract column: {export value: contract value}",
+        "    stage_name:",
+        "      Won: Closed Won",
+        "      Lost: Closed Lost",
+        "    lead_source:",
+        '      "*webinar*": Webinar',
+        "```",
+        "",
+        "- An entry with an error (an unknown column, two export columns for one contract",
+        "  column, a key written twice) rejects the files of its table, naming the file and the",
+        "  key; an entry for an unknown table is reported and ignored; the other files load. A",
+        "  file that is not valid YAML blocks the tables it names at the start of a line.",
+        "- A file rejected before is tried again when the mapping file changed after its",
+        "  rejection. Files already loaded are not reloaded when the mapping changes.",
+        "- The run's messages say which columns were renamed and in how many rows each column's",
+        "  values were mapped.",
+        "",
+    ]
 
 
 def render_landing_contract() -> str:
@@ -50,6 +114,19 @@ def render_landing_contract() -> str:
         "- A file that is not what its name says (an xlsx, zip, Parquet or UTF-16 file named",
         "  `.csv`), has a repeated column name, or has title lines above its header is rejected",
         "  with what was found; empty header cells (Excel's `id,name,,`) are ignored.",
+        "- Flat files (CSV, Parquet): a column is found by its name (any case), by its",
+        "  Salesforce API name in snake_case (`AccountId` -> `account_id`, `Team__c` -> `team_c`,",
+        "  `UserRole.Name` -> `user_role_name`), or by one of its **other names** (Fivetran's),",
+        "  which fill the rows where the columns before them are empty. Two file columns for one",
+        "  contract column by name or API name reject the file, naming both.",
+        "- Epoch columns also take ISO 8601 timestamps (Fivetran lands Stripe's times so),",
+        "  converted to unix seconds under the same plausible range (`9999-12-31` is quarantined).",
+        "- Fivetran's `_fivetran_deleted` = true (and `is_deleted`/`deleted` = true in a table",
+        "  without that column) sets the table's deletion flag (`is_deleted`, `deleted`), and",
+        "  quarantines the row where the table has none; in history mode",
+        "  (`_fivetran_active`) every version loads where the table orders versions by a record",
+        "  column (`Latest version by`), else only the active one (a note counts the others);",
+        "  `_fivetran_synced` is ignored: the version order stays the table's own.",
         "- Lineage columns added to every raw table: "
         + ", ".join(f"`{n}` ({t.lower()})" for n, t in LINEAGE_COLUMNS.items())
         + ".",
@@ -67,6 +144,7 @@ def render_landing_contract() -> str:
                 f"- Files: `{system.name}/{table.name}/*.{{csv,parquet,jsonl,json}}` "
                 f"or `{system.name}/{table.name}.<ext>`"
             )
+            lines += _shapes(table)
             lines.append(f"- Key: {', '.join(f'`{k}`' for k in table.key)}")
             if table.updated_by:
                 lines.append(f"- Latest version by: `{table.updated_by}`")
@@ -80,17 +158,20 @@ def render_landing_contract() -> str:
                 )
             lines += [
                 "",
-                "| column | type | duckdb type | required | allowed | json path | notes |",
-                "|---|---|---|---|---|---|---|",
+                "| column | type | duckdb type | required | allowed | json path | other names "
+                "| notes |",
+                "|---|---|---|---|---|---|---|---|",
             ]
             for c in table.columns:
                 notes = ("PII. " if c.pii else "") + _cell(c.description)
                 lines.append(
                     f"| `{c.name}` | {c.type} | {c.duckdb_type} | {'yes' if c.required else ''} "
                     f"| {', '.join(c.allowed) if c.allowed else ''} "
-                    f"| {f'`{c.json_path}`' if c.json_path else ''} | {notes.strip()} |"
+                    f"| {f'`{c.json_path}`' if c.json_path else ''} "
+                    f"| {', '.join(f'`{a}`' for a in c.aliases)} | {notes.strip()} |"
                 )
             lines.append("")
+    lines += _mapping_section()
     return "\n".join(lines)
 
 

@@ -21,6 +21,10 @@ raw_meta.load_log holds one row per attempt at a file's content and raw table, w
   was loaded, so an identical copy under a new name never doubles rows; `error` names the
   first path. The same content landed on another day loads as that day's versions (a snapshot
   whose values went back to an earlier day's must win over the day between);
+A file rejected before is tried again, its content unchanged, when the user's mapping file
+(`<landing>/mapping.yml`) changed after its last rejection: the mapping may be its fix.
+An entry of the mapping file with an error rejects the files of its table (naming the mapping
+file and the key); a mapping error that concerns no table is in `LoadReport.errors`.
 A skip writes no row. Paths that cannot be loaded at all (a broken symbolic link, another
 extension) are listed in `LoadReport.unknown`.
 """
@@ -36,6 +40,7 @@ import duckdb
 
 from revops.contract import Table, load_contract
 from revops.ingest.discover import LandingFile, discover
+from revops.ingest.mapping import Mapping, load_mapping
 from revops.ingest.readers import RejectedFile, StagedTable, drop_staging, stage_file, target_tables
 from revops.ingest.report import FileResult, LoadReport
 from revops.ingest.validate import check
@@ -95,6 +100,8 @@ class History:
     done: set[tuple[str, str]] = field(default_factory=set)  # (file, sha) loaded or duplicate
     # (file, sha, table) of a rejected content -> (its error, when first rejected)
     rejected: dict[tuple[str, str, str], tuple[str, datetime]] = field(default_factory=dict)
+    # (file, sha, table) of a rejected content -> when last rejected
+    rejected_last: dict[tuple[str, str, str], datetime] = field(default_factory=dict)
     # (sha, landed date) -> the first path that loaded rows of that content on that day
     content: dict[tuple[str, date | None], str] = field(default_factory=dict)
 
@@ -119,14 +126,15 @@ def load_history(con: duckdb.DuckDBPyConnection) -> History:
         "group by sha256, landed_date having sum(rows_in) > 0"
     ).fetchall():
         history.content[(sha, landed)] = file
-    for file, sha, table, error, first in con.execute(
-        'select file, sha256, "table", arg_max(error, loaded_at), min(loaded_at) '
+    for file, sha, table, error, first, last in con.execute(
+        'select file, sha256, "table", arg_max(error, loaded_at), min(loaded_at), max(loaded_at) '
         "from raw_meta.load_log where status = 'rejected' and sha256 is not null "
         # before the status 'failed', a database error was logged as rejected: retry those
         "and error not like '%: load failed: %' "
         'group by file, sha256, "table"'
     ).fetchall():
         history.rejected[(file, sha, table)] = (error, first)
+        history.rejected_last[(file, sha, table)] = last
     return history
 
 
@@ -167,7 +175,7 @@ def _load_staged(
 ) -> FileResult:
     """Insert the valid rows of one staged table and quarantine the others (no commit)."""
     table: Table = staged.table
-    checked, problems = check(con, table, staged.relation)
+    checked, problems = check(con, table, staged.relation, staged.checks)
     cols = ", ".join(f'"{c.name}"' for c in table.columns)
     con.execute(
         f"insert into {table.qualified_name} "
@@ -214,6 +222,7 @@ def _skip_or_duplicate(
     targets: list[Table],
     history: History,
     landed: date,
+    mapping_changed: datetime | None = None,
 ) -> tuple[list[FileResult], bool] | None:
     """Results for a file that is not to be loaded (done before, still rejected, or a copy of
     content loaded from another path for the same landed date) and whether to log them as
@@ -221,7 +230,11 @@ def _skip_or_duplicate(
     whose values went back to an earlier day's is a newer version, not a copy."""
     if (lf.rel_path, sha) in history.done:
         return [FileResult(lf.rel_path, t.qualified_name, sha, "skipped") for t in targets], False
-    earlier = [history.rejected.get((lf.rel_path, sha, t.qualified_name)) for t in targets]
+    keys = [(lf.rel_path, sha, t.qualified_name) for t in targets]
+    earlier = [history.rejected.get(k) for k in keys]
+    last = max((history.rejected_last[k] for k in keys if k in history.rejected_last), default=None)
+    if mapping_changed is not None and last is not None and mapping_changed > last:
+        earlier = []  # the mapping changed since: it may be the fix, try again
     if any(earlier):
         error, first = next(e for e in earlier if e)
         results = [
@@ -255,12 +268,16 @@ def load_file(
     loaded_at: datetime,
     history: History,
     landed: date | None = None,
+    mapping: Mapping | None = None,
 ) -> list[FileResult]:
     """Load one file into its raw table(s) in a single transaction; never raises for the file's
     own faults (they come back as a rejected result). `landed` is the rows' _landed_date
     (default: the file's own date, else the UTC date of loaded_at). `history` says what was
-    done before (skips, still rejected, duplicates) and takes in this file's outcome."""
+    done before (skips, still rejected, duplicates) and takes in this file's outcome.
+    `mapping`: the user's mapping file (mapping.py), applied to the file's table."""
     landed = landed or landed_date_of(lf, None, loaded_at)
+    mapping = mapping or Mapping()
+    table_key = (lf.table.system, lf.table.name)
     targets = target_tables(lf)
 
     def rejected(reason: str, sha: str | None, status: str = "rejected") -> list[FileResult]:
@@ -284,7 +301,10 @@ def load_file(
     except OSError as exc:
         # vanished or unreadable (permissions): the next run tries again
         return rejected(f"cannot be read: {exc.strerror or exc}", None, "failed")
-    skip = _skip_or_duplicate(lf, label, sha, targets, history, landed)
+    changed = None
+    if mapping.path is not None:
+        changed = datetime.fromtimestamp(mapping.path.stat().st_mtime, UTC).replace(tzinfo=None)
+    skip = _skip_or_duplicate(lf, label, sha, targets, history, landed, changed)
     if skip is not None:
         results, duplicate = skip
         if duplicate:
@@ -293,8 +313,10 @@ def load_file(
                 _log(con, result, loaded_at, "duplicate", results[0].messages[0])
             history.done.add((lf.rel_path, sha))
         return results
+    if table_key in mapping.blocked:
+        return rejected(mapping.blocked[table_key], sha)
     try:
-        staged = stage_file(con, lf)
+        staged = stage_file(con, lf, mapping.tables.get(table_key))
         con.begin()
         try:
             results = [
@@ -353,7 +375,10 @@ def load_landing(
     if window is not None and window[1] < window[0]:
         raise ValueError(f"window end {window[1]} is before its start {window[0]}")
     found = discover(landing_dir, systems, window)
-    report = LoadReport(loaded_at=loaded_at, unknown=found.unknown, window=window)
+    mapping = load_mapping(landing_dir)
+    report = LoadReport(
+        loaded_at=loaded_at, unknown=found.unknown, window=window, errors=list(mapping.errors)
+    )
     history = load_history(con)
     loaded_paths = {path for path, _ in history.done}
     report.waiting = [
@@ -370,7 +395,7 @@ def load_landing(
                 continue
             label = f"{landing_dir.name}/{lf.rel_path}"
             landed = landed_date_of(lf, window, loaded_at)
-            report.files.extend(load_file(con, lf, label, loaded_at, history, landed))
+            report.files.extend(load_file(con, lf, label, loaded_at, history, landed, mapping))
     finally:
         con.execute(f"set TimeZone = '{previous_tz}'")
     return report

@@ -27,7 +27,9 @@ from pathlib import Path
 import duckdb
 
 from revops.contract import Column, Table, get_table
+from revops.ingest.columns import ColumnConflict, Resolution, resolve
 from revops.ingest.discover import LandingFile
+from revops.ingest.mapping import TableMapping, value_case
 
 # Stripe parents whose API objects carry child lists: parent table -> (child table, list path,
 # child column -> parent JSON path used when the child lacks the value).
@@ -63,6 +65,8 @@ class RejectedFile(Exception):
 class StagedTable:
     table: Table
     relation: str  # temp view name
+    # row checks beyond the contract's: (column name, SQL condition, SQL problem text)
+    checks: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -214,7 +218,8 @@ def _header_line(table: Table, lines: list[bytes]) -> int | None:
 
 
 def _csv_header(lf: LandingFile, lines: list[bytes]) -> list[str]:
-    """The file's column names, lower-cased, an empty cell named BLANK_COLUMN + position."""
+    """The file's column names as written (trimmed), an empty cell named BLANK_COLUMN +
+    position; a name repeated in any case is refused."""
     if not lines:
         raise RejectedFile("unreadable CSV: no header row")
     # Only the header line is decoded strictly here: a bad byte further down is DuckDB's to
@@ -225,7 +230,7 @@ def _csv_header(lf: LandingFile, lines: list[bytes]) -> list[str]:
         raise RejectedFile(
             f"unreadable CSV: line 1 (the header) is not UTF-8 ({exc.reason})"
         ) from None
-    header = [h.strip().lower() for h in _csv_row(text)]
+    header = [h.strip() for h in _csv_row(text)]
     if not any(header):
         raise RejectedFile("unreadable CSV: no header row")
     if len(header) == 1:
@@ -241,34 +246,111 @@ def _csv_header(lf: LandingFile, lines: list[bytes]) -> list[str]:
         if not h:
             names.append(f"{BLANK_COLUMN}{position}")
             continue
-        if h in first:
+        if h.lower() in first:
             raise RejectedFile(
-                f"the CSV header names column '{h}' twice (columns {first[h]} and {position}): "
-                "which value is meant cannot be told; rename or remove one"
+                f"the CSV header names column '{h.lower()}' twice (columns {first[h.lower()]} "
+                f"and {position}): which value is meant cannot be told; rename or remove one"
             )
-        first[h] = position
+        first[h.lower()] = position
         names.append(h)
     return names
 
 
+def _resolve(table: Table, names: list[str], mapping: TableMapping | None) -> Resolution:
+    try:
+        return resolve(table, names, mapping.columns if mapping else None)
+    except ColumnConflict as exc:
+        raise RejectedFile(str(exc)) from None
+
+
+def _flat_value(sources: list[str]) -> str:
+    """The text of a contract column from its file columns: the first non-empty one."""
+    refs = [f"cast(r.{_ident(n)} as varchar)" for n in sources]
+    if len(refs) == 1:
+        return refs[0]
+    return "coalesce(" + ", ".join(f"nullif({ref}, '')" for ref in refs) + ")"
+
+
+def _is_true(ref: str) -> str:
+    return f"coalesce(lower(trim(cast({ref} as varchar))) in ('true', '1'), false)"
+
+
 def _stage_flat(
-    con: duckdb.DuckDBPyConnection, table: Table, source_sql: str, names: list[str], row_expr: str
-) -> str:
-    present = set(names)
-    cols = [
-        f"cast(r.{_ident(c.name)} as varchar) as {_ident(c.name)}"
-        if c.name in present
-        else f"cast(null as varchar) as {_ident(c.name)}"
-        for c in table.columns
-    ]
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    source_sql: str,
+    names: list[str],
+    row_expr: str,
+    res: Resolution,
+) -> StagedTable:
+    """Stage a flat file's rows as text columns of the contract (see columns.py for which file
+    column feeds which contract column and what Fivetran's system columns do)."""
+    cols = []
+    for c in table.columns:
+        value = _flat_value(res.sources[c.name]) if c.name in res.sources else "null"
+        if res.deleted_markers and c.name == table.deleted_column:
+            deleted = " or ".join(_is_true("r." + _ident(m)) for m in res.deleted_markers)
+            value = f"case when {deleted} then 'true' else {value} end"
+        cols.append(f"cast({value} as varchar) as {_ident(c.name)}")
+    checks = []
+    for marker in res.deleted_markers if table.deleted_column is None else []:
+        # staged under its own lower-case name (it is no contract column of this table)
+        alias = marker.strip().lower()
+        cols.append(f"cast(r.{_ident(marker)} as varchar) as {_ident(alias)}")
+        checks.append(
+            (
+                alias,
+                _is_true(_ident(alias)),
+                _lit(
+                    f"deleted in the source ({alias} = true) and {table.qualified_name} has no "
+                    "deletion flag: not loaded as a live record"
+                ),
+            )
+        )
+    where = ""
+    if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
+        active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
+        where = f" where coalesce({active}, 'true') not in ('false', '0')"
     record = "{" + ", ".join(f"{_lit(n)}: r.{_ident(n)}" for n in names) + "}"
     relation = f"_ing_{table.name}"
     con.execute(
         f"create or replace temp view {relation} as select {row_expr} as _row_id, "
         f"{row_expr} as _source_row, cast(to_json({record}) as varchar) as _record, "
-        f"{', '.join(cols)} from ({source_sql}) as r"
+        f"{', '.join(cols)} from ({source_sql}) as r{where}"
     )
-    return relation
+    return StagedTable(table, relation, checks)
+
+
+def _flat_notes(
+    con: duckdb.DuckDBPyConnection, table: Table, source_sql: str, res: Resolution
+) -> list[str]:
+    """What the loader did with the file's columns that the user should know."""
+    notes = []
+    api = [
+        f"{n} -> {c}"
+        for c, ns in res.sources.items()
+        for n in ns[:1]
+        if n.strip().lower() != c and f"{n} -> {c}" not in res.renamed
+    ]
+    aliased = [f"{n} -> {c}" for c, ns in res.sources.items() for n in ns[1:]]
+    if res.renamed:
+        notes.append(f"columns renamed by the mapping file: {', '.join(res.renamed)}")
+    if api:
+        notes.append(f"columns read by their other names: {', '.join(api)}")
+    if aliased:
+        notes.append(f"empty values filled from: {', '.join(aliased)}")
+    if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
+        active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
+        past = con.execute(
+            f"select count(*) from ({source_sql}) as r where {active} in ('false', '0')"
+        ).fetchone()[0]
+        if past:
+            notes.append(
+                f"{past} past version(s) (_fivetran_active = false, Fivetran history mode) not "
+                f"loaded: {table.qualified_name} keeps one version per key and has no column "
+                "to order versions by"
+            )
+    return notes
 
 
 def _blank_columns(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[str]:
@@ -291,15 +373,18 @@ def _blank_columns(con: duckdb.DuckDBPyConnection, names: list[str]) -> list[str
     return [f"empty column(s) {positions} without a header name ignored"]
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
+def _stage_csv(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, mapping: TableMapping | None
+) -> StagedFile:
     if lf.path.stat().st_size == 0:
         raise RejectedFile("unreadable CSV: the file is empty")
     compression = _compression(lf, "CSV")
     lines = _first_lines(lf, compression)
     names = _csv_header(lf, lines)
     named = [n for n in names if not n.startswith(BLANK_COLUMN)]
+    res = _resolve(lf.table, named, mapping)
     try:
-        extra = _check_header(lf.table, set(named), "CSV header")
+        _check_header(lf.table, res.present, "CSV header")
     except RejectedFile as exc:
         line = _header_line(lf.table, lines)
         if line is None:
@@ -319,10 +404,10 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
     except duckdb.Error as exc:
         raise RejectedFile(f"unreadable CSV: {_duck_error(exc)}") from None
     notes = _gzip_note(lf, compression) + _blank_columns(con, names)
-    relation = _stage_flat(
-        con, lf.table, "select rowid as _rid, * from _ing_file", named, "r._rid + 1"
-    )
-    return StagedFile([StagedTable(lf.table, relation)], extra, notes)
+    source = "select rowid as _rid, * from _ing_file"
+    staged = _stage_flat(con, lf.table, source, named, "r._rid + 1", res)
+    notes += _flat_notes(con, lf.table, source, res)
+    return StagedFile([staged], sorted(res.extra), notes)
 
 
 def _parquet_top_names(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
@@ -344,7 +429,9 @@ def _parquet_top_names(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     return names
 
 
-def _stage_parquet(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
+def _stage_parquet(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, mapping: TableMapping | None
+) -> StagedFile:
     kind = sniff(lf.path)
     if kind not in (None, "parquet"):
         raise _wrong_kind(kind, "Parquet")
@@ -368,20 +455,16 @@ def _stage_parquet(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFil
                 "rename or remove one"
             )
         first[name.lower()] = name
-    lowered = {n.lower(): n for n in names}
-    extra = _check_header(lf.table, set(lowered), "Parquet schema")
-    select = ", ".join(f"{_ident(orig)} as {_ident(low)}" for low, orig in lowered.items())
+    res = _resolve(lf.table, names, mapping)
+    _check_header(lf.table, res.present, "Parquet schema")
+    select = ", ".join(_ident(n) for n in names)
+    flat = f"select file_row_number + 1 as _frn, {select} from {source}"
     try:
-        relation = _stage_flat(
-            con,
-            lf.table,
-            f"select file_row_number + 1 as _frn, {select} from {source}",
-            list(lowered),
-            "r._frn",
-        )
+        staged = _stage_flat(con, lf.table, flat, names, "r._frn", res)
+        notes = _flat_notes(con, lf.table, flat, res)
     except duckdb.Error as exc:
         raise RejectedFile(f"unreadable Parquet: {_duck_error(exc)}") from None
-    return StagedFile([StagedTable(lf.table, relation)], extra)
+    return StagedFile([staged], sorted(res.extra), notes)
 
 
 # --- JSON: columns by json_path ---------------------------------------------------------------
@@ -572,13 +655,56 @@ def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
     return staged
 
 
-def stage_file(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
-    """Stage a file as text; raise RejectedFile when it cannot be read or lacks a column."""
+def _map_values(
+    con: duckdb.DuckDBPyConnection, staged: StagedTable, mapping: TableMapping
+) -> list[str]:
+    """Replace the file's values by the mapping file's contract values (a view over the staged
+    relation); return a note per mapped column with the rows it changed."""
+    rules = {
+        c: r for c, r in mapping.values.items() if any(x.name == c for x in staged.table.columns)
+    }
+    if not rules:
+        return []
+    cases = {c: value_case(_ident(c), r) for c, r in rules.items()}
+    replace = ", ".join(
+        f"coalesce({case}, {_ident(c)}) as {_ident(c)}" for c, case in cases.items()
+    )
+    counts = con.execute(
+        "select "
+        + ", ".join(f"count(*) filter (where ({case}) is not null)" for case in cases.values())
+        + f" from {staged.relation}"
+    ).fetchone()
+    relation = f"{staged.relation}_mapped"
+    con.execute(
+        f"create or replace temp view {relation} as "
+        f"select * replace ({replace}) from {staged.relation}"
+    )
+    staged.relation = relation
+    return [
+        f"values of {c} mapped by the mapping file in {n} row(s)"
+        for c, n in zip(cases, counts, strict=True)
+    ]
+
+
+def stage_file(
+    con: duckdb.DuckDBPyConnection, lf: LandingFile, mapping: TableMapping | None = None
+) -> StagedFile:
+    """Stage a file as text; raise RejectedFile when it cannot be read or lacks a column.
+    `mapping`: the mapping file's entry for the file's table (column names for CSV and
+    Parquet, values for every format), applied before any contract check."""
     if lf.fmt == "csv":
-        return _stage_csv(con, lf)
-    if lf.fmt == "parquet":
-        return _stage_parquet(con, lf)
-    return _stage_json(con, lf)
+        staged = _stage_csv(con, lf, mapping)
+    elif lf.fmt == "parquet":
+        staged = _stage_parquet(con, lf, mapping)
+    else:
+        staged = _stage_json(con, lf)
+    if mapping is not None:
+        staged.notes.append(
+            f"loaded with the mapping file's entry {lf.table.system}.{lf.table.name}"
+        )
+        for table in staged.tables[:1]:
+            staged.notes += _map_values(con, table, mapping)
+    return staged
 
 
 def drop_staging(con: duckdb.DuckDBPyConnection) -> None:

@@ -44,6 +44,8 @@ class LoadReport:
     unknown: list[str] = field(default_factory=list)
     window: tuple[date, date] | None = None  # the run's days (inclusive); None: every file
     waiting: list[str] = field(default_factory=list)  # dated files outside it, never loaded
+    # problems outside any one landing file (an entry of the mapping file for no table)
+    errors: list[str] = field(default_factory=list)
 
     @property
     def tables(self) -> dict[str, TableResult]:
@@ -81,13 +83,14 @@ class LoadReport:
 
     @property
     def ok(self) -> bool:
-        return not self.rejected
+        return not self.rejected and not self.errors
 
     @property
     def messages(self) -> list[str]:
         """Rejections first (this run's, then earlier ones of unchanged files), then row-level
         problems and notes, then unknown landing paths."""
-        out = [f.error for f in self.rejected + self.still_rejected if f.error]
+        out = list(self.errors)
+        out += [f.error for f in self.rejected + self.still_rejected if f.error]
         out += [m for f in self.files for m in f.messages]
         out += [f"not loaded: {u}" for u in self.unknown]
         if self.waiting and self.window:

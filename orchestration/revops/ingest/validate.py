@@ -7,7 +7,12 @@ falls in that range as milliseconds; any other number (`0`, `-1`, a millisecond 
 wrongly elsewhere...) is quarantined as an implausible epoch, never loaded as 1970 or 58010.
 The two ranges do not overlap (seconds end at 4.1e9, milliseconds start at 6.3e11), so the
 reading is never ambiguous. The same rule applies to a `timestamp` column whose value is a bare
-integer (an epoch in a CSV export); ISO 8601 timestamps are not range-checked.
+integer (an epoch in a CSV export); ISO 8601 timestamps are not range-checked there.
+
+An `epoch` column also takes an ISO 8601 timestamp (`2021-02-18 14:16:37`, as Fivetran lands
+Stripe's times; an offset is honoured, none means UTC), converted to unix seconds (truncated to
+the second) under the same plausible range: a sentinel such as `9999-12-31` is quarantined as an
+implausible time, never loaded as a date 8,000 years ahead.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ TYPE_WORDS: dict[str, str] = {
     "boolean": "a boolean (true/false/1/0)",
     "date": "a date (YYYY-MM-DD)",
     "timestamp": "a timestamp (ISO 8601)",
-    "epoch": "an epoch (integer unix seconds or milliseconds)",
+    "epoch": "an epoch (integer unix seconds or milliseconds) or an ISO 8601 timestamp",
     "json": "valid JSON",
 }
 
@@ -60,6 +65,24 @@ def epoch_seconds(v: str) -> str:
     )
 
 
+def _iso_seconds(v: str) -> str:
+    """Unix seconds of the ISO timestamp text `v` (NULL when it is none), unchecked."""
+    return f"cast(floor(epoch(try_cast({v} as timestamptz))) as bigint)"
+
+
+def _in_range(seconds: str) -> str:
+    return f"case when {seconds} >= {EPOCH_FIRST} and {seconds} < {EPOCH_END} then {seconds} end"
+
+
+def epoch_or_iso_seconds(v: str) -> str:
+    """Unix seconds from the text `v`: a whole number as epoch_seconds reads it, else an ISO
+    timestamp; NULL when it is neither or is out of the plausible range."""
+    return (
+        f"case when ({_whole(v)}) is not null then {epoch_seconds(v)} "
+        f"else {_in_range(_iso_seconds(v))} end"
+    )
+
+
 def _is_integer_text(v: str) -> str:
     return f"regexp_full_match({v}, '-?[0-9]+')"
 
@@ -72,7 +95,7 @@ def typed_expr(col: Column, ref: str) -> str:
     if col.type == "integer":
         return _whole(v)
     if col.type == "epoch":
-        return epoch_seconds(v)
+        return epoch_or_iso_seconds(v)
     if col.type == "decimal":
         return f"try_cast({v} as decimal(18,4))"
     if col.type == "double":
@@ -112,12 +135,28 @@ def _checks(col: Column) -> list[tuple[str, str]]:
         if col.type in epoch_like
         else None
     )
+    # an ISO timestamp in an epoch column outside the plausible range
+    far_iso = (
+        f"not ({empty}) and ({_whole(v)}) is null and ({_iso_seconds(v)}) is not null "
+        f"and ({_in_range(_iso_seconds(v))}) is null"
+        if col.type == "epoch"
+        else None
+    )
     if col.type != "string":
         out.append(
             (
                 f"not ({empty}) and ({typed_expr(col, ref)}) is null"
-                + (f" and not ({implausible})" if implausible else ""),
+                + (f" and not ({implausible})" if implausible else "")
+                + (f" and not ({far_iso})" if far_iso else ""),
                 f"{quoted} || {_lit(' is not ' + TYPE_WORDS[col.type])}",
+            )
+        )
+    if far_iso:
+        out.append(
+            (
+                far_iso,
+                f"{quoted} || "
+                + _lit(f" is not a plausible time: it falls outside {EPOCH_RANGE_TEXT}"),
             )
         )
     if implausible:
@@ -142,21 +181,28 @@ def _checks(col: Column) -> list[tuple[str, str]]:
     return out
 
 
-def check(con: duckdb.DuckDBPyConnection, table: Table, relation: str) -> tuple[str, str]:
+def check(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    relation: str,
+    extra_checks: list[tuple[str, str, str]] | None = None,
+) -> tuple[str, str]:
     """Cast and check a staged text relation in one pass.
 
     Creates temp table `<relation>_checked` (_row_id, _source_row, every column cast to its
     raw type, `_problems`: NULL for a valid row, else the failed checks, and `_record`: the
     row as JSON text, built only for failed rows) and temp table
     `<relation>_problems` (_row_id, _source_row, column_name, ordinal, problem, raw_value,
-    _record), one row per failed check. Returns both names.
+    _record), one row per failed check. Returns both names. `extra_checks`: (column name,
+    condition, problem text) of row checks beyond the contract's, over the relation's columns.
     """
     checked, problems = f"{relation}_checked", f"{relation}_problems"
-    checks = [(col, cond, text) for col in table.columns for cond, text in _checks(col)]
+    checks = [(col.name, cond, text) for col in table.columns for cond, text in _checks(col)]
+    checks += list(extra_checks or [])
     structs = ", ".join(
-        f"case when {cond} then {{'column_name': {_lit(col.name)}, 'ordinal': {i}, "
-        f"'problem': {text}, 'raw_value': {_ident(col.name)}}} end"
-        for i, (col, cond, text) in enumerate(checks)
+        f"case when {cond} then {{'column_name': {_lit(name)}, 'ordinal': {i}, "
+        f"'problem': {text}, 'raw_value': {_ident(name)}}} end"
+        for i, (name, cond, text) in enumerate(checks)
     )
     any_failed = " or ".join(f"({cond})" for _, cond, _ in checks) or "false"
     typed = ", ".join(f"{typed_expr(c, _ident(c.name))} as {_ident(c.name)}" for c in table.columns)
