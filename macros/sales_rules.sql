@@ -1,20 +1,34 @@
 {#- Sales business rules, each defined once here and used by the sales intermediate models and
     marts (documented in macros/_sales_rules.yml). -#}
 
-{#- Stage classification of an opportunity or a stage-history entry. The seed stage_mapping wins;
-    a stage the seed does not know ('Discovery', 'Closed-Won ') is category 'unmapped' and falls
-    back on the CRM's own is_closed / is_won flags where these are known (else: open, not won).
-    Arguments are SQL expressions: the joined seed alias, and the CRM flags (or 'null'). -#}
-{% macro stage_category(mapping_alias) -%}
-    coalesce({{ mapping_alias }}.stage_category, 'unmapped')
-{%- endmacro %}
-
+{#- Stage status of an opportunity or a stage-history entry. The CRM's own is_closed / is_won
+    flags decide where the CRM sends them (Salesforce IsClosed / IsWon), so a stage name the seed
+    does not know ('Engaging', 'Won', 'Closed-Won ') never changes a won/lost count; where the
+    flags are absent (NULL: a thinner export, a past history entry) the seed stage_mapping decides;
+    a stage neither knows is open, not won. Where flags and seed disagree the flags win (the
+    disagreement is listed in dq_unmapped_values). Arguments are SQL expressions: the joined seed
+    alias, and the CRM flags (or 'null'). -#}
 {% macro stage_is_closed(mapping_alias, crm_is_closed='null') -%}
-    coalesce(cast({{ mapping_alias }}.is_closed as boolean), {{ crm_is_closed }}, false)
+    coalesce({{ crm_is_closed }}, cast({{ mapping_alias }}.is_closed as boolean), false)
 {%- endmacro %}
 
 {% macro stage_is_won(mapping_alias, crm_is_won='null') -%}
-    coalesce(cast({{ mapping_alias }}.is_won as boolean), {{ crm_is_won }}, false)
+    coalesce({{ crm_is_won }}, cast({{ mapping_alias }}.is_won as boolean), false)
+{%- endmacro %}
+
+{#- Category of the stage: won / lost / open from the same status as stage_is_closed and
+    stage_is_won (the flags where present, else the seed); 'unmapped' only when neither the CRM's
+    flags nor the seed know the stage (it is then treated as open). -#}
+{% macro stage_category(mapping_alias, crm_is_closed='null', crm_is_won='null') -%}
+    case
+        when {{ crm_is_closed }} is null and {{ mapping_alias }}.stage_category is null
+            then 'unmapped'
+        when {{ stage_is_closed(mapping_alias, crm_is_closed) }} and {{ stage_is_won(mapping_alias, crm_is_won) }}
+            then 'won'
+        when {{ stage_is_closed(mapping_alias, crm_is_closed) }}
+            then 'lost'
+        else 'open'
+    end
 {%- endmacro %}
 
 {#- Join condition of a stage name to the seed stage_mapping: exact, after trimming blanks. -#}

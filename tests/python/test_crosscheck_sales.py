@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -53,11 +54,19 @@ def expected_opportunities(landing: Path) -> pd.DataFrame:
     closed_by_stage = dict(zip(seed["stage_name"], seed["is_closed"] == "true", strict=True))
     won_by_stage = dict(zip(seed["stage_name"], seed["is_won"] == "true", strict=True))
     stage = opps["stage_name"].str.strip()
-    # a stage the seed does not know falls back on the CRM's own flags (else open, not won)
-    crm_closed = opps["is_closed"].map(lambda v: v is True)
-    crm_won = opps["is_won"].map(lambda v: v is True)
-    is_closed = [closed_by_stage.get(s, c) for s, c in zip(stage, crm_closed, strict=True)]
-    won_flag = [won_by_stage.get(s, w) for s, w in zip(stage, crm_won, strict=True)]
+
+    # the CRM's own flags decide where present; else the seed; a stage neither knows is open
+    def _flag(v: object) -> bool | None:
+        return bool(v) if isinstance(v, bool | np.bool_) else None
+
+    def _status(flag: object, seed_value: bool | None) -> bool:
+        own = _flag(flag)
+        return own if own is not None else bool(seed_value)
+
+    is_closed = [
+        _status(c, closed_by_stage.get(s)) for s, c in zip(stage, opps["is_closed"], strict=True)
+    ]
+    won_flag = [_status(w, won_by_stage.get(s)) for s, w in zip(stage, opps["is_won"], strict=True)]
     out = pd.DataFrame({"opportunity_id": opps["id"], "account_id": opps["account_id"]})
     out["rep_id"] = opps["owner_id"].fillna(UNASSIGNED)
     out["type"] = opps["type"]

@@ -1,7 +1,7 @@
 {#- One row per day x ad platform x campaign: the daily reports of Google Ads, Meta Ads and
     LinkedIn Ads unioned, with the platform's channel (seeds/channel_mapping, source_type
-    ad_platform) and the spend converted to the reporting currency at the rate of its month
-    (NULL when the rate is missing, never 1.0; tested by has_fx_rate).
+    ad_platform, macro channel_lookup) and the spend converted to the reporting currency at the
+    rate of its month (NULL when the rate is missing, never 1.0; tested by has_fx_rate).
     Incremental (docs/incremental.md): a run recomputes the (day, platform, campaign) rows whose
     kept report (the latest landed, staging) landed in its window, so a restated day replaces
     the earlier numbers. -#}
@@ -34,14 +34,6 @@ channel_mapping as (
 
 fx_rates as (
     select * from {{ ref('int_fx_rates_monthly') }}
-),
-
-platform_channels as (
-    select
-        source_value as ad_platform,
-        channel
-    from channel_mapping
-    where source_type = 'ad_platform'
 ),
 
 unioned as (
@@ -85,6 +77,10 @@ unioned as (
     from linkedin_ads
 ),
 
+platform_channels as (
+    {{ channel_lookup('ad_platform', 'unioned', 'unioned.ad_platform') }}
+),
+
 final as (
     select
         -- ids
@@ -111,7 +107,7 @@ final as (
         unioned.landed_date
     from unioned
     left join platform_channels
-        on unioned.ad_platform = platform_channels.ad_platform
+        on unioned.ad_platform = platform_channels.source_value
     left join fx_rates as fx
         on {{ fx_rate_join('fx', 'unioned.currency_code', 'unioned.report_date') }}
 )

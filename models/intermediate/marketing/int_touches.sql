@@ -1,6 +1,6 @@
 {#- One row per touch x lead: the touches that can be tied to a CRM lead (identity rule 4).
     - lead_created: the lead itself, at its creation, carrying the first touch the CRM captured on
-      it: its first-touch UTM pair when it has one, else its lead_source (seeds/channel_mapping).
+      it: its first-touch UTM pair when it has one, else its lead_source (seeds/channel_mapping, macro channel_lookup).
     - form_submission: stitched to every lead with the same hashed email, or whose email was seen
       on another form of the same anonymous visitor.
     - web_session: stitched through the anonymous visitor id to the leads of that visitor's forms.
@@ -37,19 +37,11 @@ channel_mapping as (
 ),
 
 utm_channels as (
-    select
-        source_value as utm_key,
-        channel
-    from channel_mapping
-    where source_type = 'utm'
+    {{ channel_lookup('utm', 'leads', utm_channel_key('leads.utm_source', 'leads.utm_medium')) }}
 ),
 
 lead_source_channels as (
-    select
-        source_value as lead_source,
-        channel
-    from channel_mapping
-    where source_type = 'lead_source'
+    {{ channel_lookup('lead_source', 'leads', 'leads.lead_source') }}
 ),
 
 lead_emails as (
@@ -155,9 +147,9 @@ lead_touches as (
         leads.landed_date
     from leads
     left join utm_channels
-        on {{ utm_channel_key('leads.utm_source', 'leads.utm_medium') }} = utm_channels.utm_key
+        on {{ utm_channel_key('leads.utm_source', 'leads.utm_medium') }} = utm_channels.source_value
     left join lead_source_channels
-        on trim(leads.lead_source) = lead_source_channels.lead_source
+        on leads.lead_source = lead_source_channels.source_value
 ),
 
 unioned as (

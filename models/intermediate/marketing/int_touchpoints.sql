@@ -1,6 +1,6 @@
 {#- One row per marketing touchpoint: every web session and every form submission, stitched to a
-    lead or not, with its channel from its own UTM pair (seeds/channel_mapping, source_type utm;
-    no UTM = Direct; an unknown pair = Unknown). The channel of a touch is decided here only.
+    lead or not, with its channel from its own UTM pair (seeds/channel_mapping, source_type utm,
+    macro channel_lookup; no UTM = Direct; an unknown pair = Unknown). The channel of a touch is decided here only.
     Incremental (docs/incremental.md): a run recomputes the sessions and forms with a version
     landed in its window (their latest version; late sessions are found by landing date). -#}
 {{ config(
@@ -35,14 +35,6 @@ form_submissions as (
 
 channel_mapping as (
     select * from {{ ref('channel_mapping') }}
-),
-
-utm_channels as (
-    select
-        source_value as utm_key,
-        channel
-    from channel_mapping
-    where source_type = 'utm'
 ),
 
 sessions as (
@@ -103,6 +95,10 @@ unioned as (
     select * from forms
 ),
 
+utm_channels as (
+    {{ channel_lookup('utm', 'unioned', utm_channel_key('unioned.utm_source', 'unioned.utm_medium')) }}
+),
+
 final as (
     select
         -- ids
@@ -133,7 +129,7 @@ final as (
         unioned.landed_date
     from unioned
     left join utm_channels
-        on {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} = utm_channels.utm_key
+        on {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} = utm_channels.source_value
 )
 
 select * from final

@@ -1,5 +1,5 @@
-{#- One row per live (non-deleted) opportunity: stage classified by the seed stage_mapping (unmapped
-    stages fall back on the CRM flags), amount converted to the reporting currency at the close
+{#- One row per live (non-deleted) opportunity: status (open / won / lost) from the CRM's own
+    is_closed / is_won flags where present, else from the seed stage_mapping (macros stage_*), amount converted to the reporting currency at the close
     month rate when closed and the created month rate when open, the sales cycle measured from the
     first engagement where present, and whether the opportunity was ever reopened. -#}
 with
@@ -47,7 +47,7 @@ classified as (
         opportunities.opportunity_type,
         opportunities.stage_name,
         cast(stage_mapping.stage_order as integer) as stage_order,
-        {{ stage_category('stage_mapping') }} as stage_category,
+        {{ stage_category('stage_mapping', 'opportunities.is_closed', 'opportunities.is_won') }} as stage_category,
         {{ stage_is_closed('stage_mapping', 'opportunities.is_closed') }} as is_closed,
         {{ stage_is_won('stage_mapping', 'opportunities.is_won') }} as is_won_flag,
         opportunities.forecast_category,

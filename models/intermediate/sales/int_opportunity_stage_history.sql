@@ -22,6 +22,10 @@
 -- depends_on: {{ ref('stg_crm__opportunity_history_versions') }}
 {%- set opportunity_versions = ref('stg_crm__opportunity_versions') %}
 {%- set history_versions = ref('stg_crm__opportunity_history_versions') %}
+{#- the CRM's flags describe the opportunity's current stage: an entry in that stage takes them -#}
+{%- set in_current_stage = 'entries.stage_name = opportunities.stage_name' %}
+{%- set current_is_closed = 'case when ' ~ in_current_stage ~ ' then opportunities.is_closed end' %}
+{%- set current_is_won = 'case when ' ~ in_current_stage ~ ' then opportunities.is_won end' %}
 {%- set recomputed_history_keys -%}
     select history_versions.history_id
     from {{ history_versions }} as history_versions
@@ -178,13 +182,9 @@ classified as (
             partition by entries.opportunity_id order by entries.change_number
         ) as stage_entry_number,
         cast(stage_mapping.stage_order as integer) as stage_order,
-        {{ stage_category('stage_mapping') }} as stage_category,
-        {{ stage_is_closed('stage_mapping',
-            'case when entries.stage_name = opportunities.stage_name then opportunities.is_closed end') }}
-            as is_closed_stage,
-        {{ stage_is_won('stage_mapping',
-            'case when entries.stage_name = opportunities.stage_name then opportunities.is_won end') }}
-            as is_won_flag,
+        {{ stage_category('stage_mapping', current_is_closed, current_is_won) }} as stage_category,
+        {{ stage_is_closed('stage_mapping', current_is_closed) }} as is_closed_stage,
+        {{ stage_is_won('stage_mapping', current_is_won) }} as is_won_flag,
         case
             when entries.change_number = 1
                 then least(entries.entered_at, opportunities.created_at)

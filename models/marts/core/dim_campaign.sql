@@ -1,7 +1,7 @@
 {#- One row per campaign key: CRM campaigns ('crm:<id>') and ad platform campaigns
     ('<ad_platform>:<campaign id>', e.g. 'google_ads:123'). Ad campaigns take their latest
     reported name and their channel from the platform; CRM campaigns their channel from the
-    campaign type read as a lead source (seeds/channel_mapping; types it does not know, such as
+    campaign type read as a lead source (seeds/channel_mapping, macro channel_lookup; types it does not know, such as
     Content, are 'Unknown'). Spend is the ad platforms' only, in the reporting currency. -#}
 with
 
@@ -18,11 +18,7 @@ channel_mapping as (
 ),
 
 lead_source_channels as (
-    select
-        source_value as lead_source,
-        channel
-    from channel_mapping
-    where source_type = 'lead_source'
+    {{ channel_lookup('lead_source', 'crm_campaigns', 'crm_campaigns.campaign_type') }}
 ),
 
 ad_campaign_names as (
@@ -75,7 +71,7 @@ crm as (
         cast(null as {{ dbt.type_numeric() }}) as total_spend_reporting
     from crm_campaigns
     left join lead_source_channels
-        on trim(crm_campaigns.campaign_type) = lead_source_channels.lead_source
+        on crm_campaigns.campaign_type = lead_source_channels.source_value
 ),
 
 ads as (
