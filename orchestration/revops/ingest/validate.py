@@ -60,6 +60,11 @@ def epoch_seconds(v: str) -> str:
     )
 
 
+def is_currency_code(v: str) -> str:
+    """True when the text `v` has the form of an ISO 4217 code: three letters, any case."""
+    return f"regexp_full_match({v}, '[A-Za-z]{{3}}')"
+
+
 def _is_integer_text(v: str) -> str:
     return f"regexp_full_match({v}, '-?[0-9]+')"
 
@@ -67,6 +72,9 @@ def _is_integer_text(v: str) -> str:
 def typed_expr(col: Column, ref: str) -> str:
     """SQL casting the text `ref` to the column's DuckDB type; NULL when empty or invalid."""
     v = f"nullif(trim({ref}), '')"
+    if col.currency:
+        # any ISO 4217 code, in any case, stored in the system's case (Stripe: lower)
+        return f"case when {is_currency_code(v)} then {col.currency}({v}) end"
     if col.type == "string":
         return f"nullif({ref}, '')"
     if col.type == "integer":
@@ -129,6 +137,13 @@ def _checks(col: Column) -> list[tuple[str, str]]:
                     " is not a plausible epoch: neither as unix seconds nor as milliseconds "
                     f"does it fall within {EPOCH_RANGE_TEXT}"
                 ),
+            )
+        )
+    if col.currency:
+        out.append(
+            (
+                f"not ({empty}) and not {is_currency_code(v)}",
+                f"{quoted} || {_lit(' is not an ISO 4217 currency code (3 letters)')}",
             )
         )
     if col.allowed:
