@@ -159,10 +159,7 @@ def _file_text_frame(path: Path, system: str, table: str, spec: TableSpec) -> pd
             objects = [
                 child for obj in objects for child in (_dig(obj, NESTED_TABLES[table][1]) or [])
             ]
-        rows = [
-            {c.name: _as_text(_first(obj, c)) for c in spec.columns}
-            for obj in objects
-        ]
+        rows = [{c.name: _as_text(_first(obj, c)) for c in spec.columns} for obj in objects]
         frame = pd.DataFrame(rows, columns=names)
     return frame.fillna("").astype(str)
 
