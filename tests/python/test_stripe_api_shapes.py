@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -77,6 +78,22 @@ def test_current_api_customers_and_prices(con, tmp_path):
         ("price_TjpProM", "prod_TPro", "jpy", 4900, "recurring", "month", 1),
         # the product expanded into an object stands for its id
         ("price_TusProM", "prod_TPro", "usd", 2500, "recurring", "month", 1),
+    ]
+
+
+def test_current_api_products_and_coupons(con, tmp_path):
+    assert_clean(con, load_fixture(con, tmp_path, "stripe_api_current"))
+    assert rows(con, "select id, name, active, created from raw_billing.products") == [
+        ("prod_TPro", "Pro", True, 1756597000)
+    ]
+    assert rows(
+        con,
+        "select id, percent_off, amount_off, currency, duration, duration_in_months "
+        "from raw_billing.coupons order by id",
+    ) == [
+        ("JPLAUNCH10", Decimal("10.0000"), None, None, "forever", None),
+        ("WELCOME10", Decimal("10.0000"), None, None, "repeating", 3),
+        ("YEN500", None, 500, "jpy", "once", None),  # ¥500: whole yen
     ]
 
 
