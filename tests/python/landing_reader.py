@@ -108,9 +108,11 @@ def _dig(obj: Any, path: str) -> Any:
 
 def _first(obj: dict, col: ColumnSpec) -> Any:
     """A column's value in an object: its json paths in order, then its name; the first
-    non-null wins."""
+    non-null wins. An expanded object (e.g. source.coupon) stands for its id."""
     for path in (*col.json_paths, col.name):
         value = _dig(obj, path)
+        if isinstance(value, dict) and col.type != "json":
+            value = value.get("id")
         if value is not None:
             return value
     return None
