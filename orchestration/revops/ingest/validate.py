@@ -8,6 +8,11 @@ wrongly elsewhere...) is quarantined as an implausible epoch, never loaded as 19
 The two ranges do not overlap (seconds end at 4.1e9, milliseconds start at 6.3e11), so the
 reading is never ambiguous. The same rule applies to a `timestamp` column whose value is a bare
 integer (an epoch in a CSV export); ISO 8601 timestamps are not range-checked.
+
+Currencies: a column marked `currency: lower|upper` in the contract takes any ISO 4217 code in
+the form of three letters, in any case, and stores it in its system's case (Stripe writes
+`jpy`, the CRM `JPY`); anything else (`US$`, `euro`) is quarantined. Whether a rate exists is
+not ingestion's business: an amount without one is listed downstream (dq_fx_rates_missing).
 """
 
 from __future__ import annotations
