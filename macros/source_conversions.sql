@@ -13,14 +13,21 @@
     make_timestamp(cast({{ column }} as bigint) * 1000000)
 {%- endmacro %}
 
-{#- Minor units (cents) to major units for the given currency column, as an exact decimal (a
-    float here would break the MRR bridge's exact equality). Zero-decimal currencies (JPY, KRW,
-    ...) are already in major units. -#}
+{#- Minor units to major units for the given currency column, as an exact decimal (a float here
+    would break the MRR bridge's exact equality), by the currency's exponent as Stripe counts
+    it: zero-decimal currencies (JPY, KRW, ...) are already in major units (/1), three-decimal
+    ones (BHD, JOD, KWD, OMR, TND) are in thousandths (/1000), every other currency in
+    hundredths (/100; also ISK, HUF, TWD, which Stripe's API carries with two decimals). Any case
+    of the code. The one conversion of every billing staging model. -#}
 {% macro minor_to_major_units(amount, currency) -%}
     cast(
         cast({{ amount }} as {{ dbt.type_numeric() }})
-        / case when upper({{ currency }}) in ('BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA',
-            'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') then 1 else 100 end
+        / case
+            when upper({{ currency }}) in ('BIF', 'CLP', 'DJF', 'GNF', 'JPY', 'KMF', 'KRW', 'MGA',
+                'PYG', 'RWF', 'UGX', 'VND', 'VUV', 'XAF', 'XOF', 'XPF') then 1
+            when upper({{ currency }}) in ('BHD', 'JOD', 'KWD', 'OMR', 'TND') then 1000
+            else 100
+        end
         as {{ dbt.type_numeric() }}
     )
 {%- endmacro %}

@@ -6,6 +6,7 @@ generator writes to it, ingestion validates against it, and the docs are rendere
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +38,18 @@ LINEAGE_COLUMNS: dict[str, str] = {
 }
 
 
+CURRENCY_CASES = ("lower", "upper")
+# a JSON path summing a field over an array's elements: <array path>[*].<field path>
+SUM_PATH = re.compile(r"(?P<array>[^\[\]*]+)\[\*\]\.(?P<field>[^\[\]*]+)")
+
+
+def _currency_case(where: str, spec: dict) -> str | None:
+    case = spec.get("currency")
+    if case is not None and case not in CURRENCY_CASES:
+        raise ValueError(f"{where}: currency must be one of {CURRENCY_CASES}, got {case!r}")
+    return case
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -44,7 +57,11 @@ class Column:
     required: bool = False
     allowed: tuple[str, ...] | None = None
     pii: bool = False
-    json_path: str | None = None
+    # where the value sits in a JSON object, tried in order (first non-null wins): one path per
+    # API shape; `a[*].b` sums field b over the elements of array a (integer columns only)
+    json_paths: tuple[str, ...] = ()
+    # an ISO 4217 currency code column: 'lower' (Stripe's convention) or 'upper'
+    currency: str | None = None
     description: str = ""
     # other names of the column in flat files (CSV, Parquet), tried in order after its own
     # name: the first non-empty value wins (Fivetran's `plan_id` for `price_id`)
@@ -53,6 +70,11 @@ class Column:
     @property
     def duckdb_type(self) -> str:
         return DUCKDB_TYPES[self.type]
+
+    @property
+    def json_path(self) -> str | None:
+        """The first JSON path (the demo's own shape), or None when the path is the name."""
+        return self.json_paths[0] if self.json_paths else None
 
 
 @dataclass(frozen=True)
@@ -103,6 +125,21 @@ class System:
     optional: bool = False
 
 
+def _json_paths(where: str, spec: dict) -> tuple[str, ...]:
+    """A column's json_path (one path or a list of alternatives), checked."""
+    raw = spec.get("json_path")
+    paths = (raw,) if isinstance(raw, str) else tuple(raw or ())
+    for path in paths:
+        if not isinstance(path, str) or not path:
+            raise ValueError(f"{where}: json_path entries must be non-empty strings")
+        if "[*]" in path and (spec["type"] != "integer" or not SUM_PATH.fullmatch(path)):
+            raise ValueError(
+                f"{where}: a path with [*] ({path}) sums an array's field: it must end in "
+                "'[*].<field>' and the column must be an integer"
+            )
+    return paths
+
+
 def _parse(raw: dict) -> dict[str, System]:
     systems: dict[str, System] = {}
     for system_name, system_spec in raw["systems"].items():
@@ -115,7 +152,8 @@ def _parse(raw: dict) -> dict[str, System]:
                     required=bool(c.get("required", False)),
                     allowed=tuple(c["allowed"]) if c.get("allowed") else None,
                     pii=bool(c.get("pii", False)),
-                    json_path=c.get("json_path"),
+                    json_paths=_json_paths(f"{system_name}.{table_name}.{c['name']}", c),
+                    currency=_currency_case(f"{system_name}.{table_name}.{c['name']}", c),
                     description=str(c.get("description", "")),
                     aliases=tuple(c.get("aliases", ())),
                 )

@@ -45,7 +45,8 @@ class ColumnSpec:
     type: str
     required: bool
     allowed: tuple[str, ...] | None
-    json_path: str | None
+    json_paths: tuple[str, ...]
+    currency: str | None
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,10 @@ def table_spec(system: str, table: str) -> TableSpec:
             type=c["type"],
             required=bool(c.get("required", False)),
             allowed=tuple(c["allowed"]) if c.get("allowed") else None,
-            json_path=c.get("json_path"),
+            json_paths=(c["json_path"],)
+            if isinstance(c.get("json_path"), str)
+            else tuple(c.get("json_path") or ()),
+            currency=c.get("currency"),
         )
         for c in spec["columns"]
     )
@@ -81,11 +85,37 @@ def landing_files(landing: Path, system: str, table: str) -> list[Path]:
 
 
 def _dig(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        if not isinstance(obj, dict):
+    """The value at a dotted path; `a[*].b` is the sum of b over array a's elements (0 for an
+    empty array; the array itself when an element has no whole number there), `a[0]` the
+    first element."""
+    if "[*]." in path:
+        array, rest = path.split("[*].", 1)
+        elements = _dig(obj, array)
+        if not isinstance(elements, list):
             return None
-        obj = obj.get(part)
+        values = [_dig(e, rest) for e in elements]
+        if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            return sum(values)
+        return elements
+    for part in path.split("."):
+        name, _, index = part.partition("[")
+        obj = obj.get(name) if isinstance(obj, dict) else None
+        if index:
+            position = int(index.rstrip("]"))
+            obj = obj[position] if isinstance(obj, list) and len(obj) > position else None
     return obj
+
+
+def _first(obj: dict, col: ColumnSpec) -> Any:
+    """A column's value in an object: its json paths in order, then its name; the first
+    non-null wins. An expanded object (e.g. source.coupon) stands for its id."""
+    for path in (*col.json_paths, col.name):
+        value = _dig(obj, path)
+        if isinstance(value, dict) and col.type != "json":
+            value = value.get("id")
+        if value is not None:
+            return value
+    return None
 
 
 def _json_objects(path: Path) -> list[dict]:
@@ -131,10 +161,7 @@ def _file_text_frame(path: Path, system: str, table: str, spec: TableSpec) -> pd
             objects = [
                 child for obj in objects for child in (_dig(obj, NESTED_TABLES[table][1]) or [])
             ]
-        rows = [
-            {c.name: _as_text(_dig(obj, c.json_path or c.name)) for c in spec.columns}
-            for obj in objects
-        ]
+        rows = [{c.name: _as_text(_first(obj, c)) for c in spec.columns} for obj in objects]
         frame = pd.DataFrame(rows, columns=names)
     return frame.fillna("").astype(str)
 
@@ -151,6 +178,8 @@ def _valid_mask(text: pd.Series, col: ColumnSpec) -> pd.Series:
         ok &= empty | parsed.notna()
     if col.allowed:
         ok &= empty | text.isin(col.allowed)
+    if col.currency:
+        ok &= empty | stripped.str.fullmatch("[A-Za-z]{3}")
     return ok
 
 

@@ -96,7 +96,7 @@ CASES = [
         "unknown_currency",
         OPP + "unknown_currency.csv",
         "quarantined",
-        quarantined=frozenset({(1, "currency_iso_code"), (2, "currency_iso_code")}),
+        quarantined=frozenset({(1, "currency_iso_code")}),
     ),
     Case(
         "unknown_currency_ads",
@@ -626,7 +626,7 @@ def test_dq_quarantined_rows_counts_per_file_column_and_problem(downstream: DbtO
             "order by source_file, column_name, problem"
         ).fetchall()
     day = RUN_AT.date()
-    currencies = "is not one of USD, EUR, GBP"
+    currencies = "is not an ISO 4217 currency code (3 letters)"
     assert got == [
         # rows 3, 4, 7: '0', '-1', '1768471200000000'; the smallest as text is '-1'
         (
@@ -671,8 +671,8 @@ def test_dq_quarantined_rows_counts_per_file_column_and_problem(downstream: DbtO
             "raw_crm.opportunity",
             "currency_iso_code",
             currencies,
-            2,
-            "JPY",
+            1,
+            "US$",
             day,
         ),
         (
@@ -699,7 +699,7 @@ def test_dq_quarantined_rows_counts_per_file_column_and_problem(downstream: DbtO
             "currency_code",
             currencies,
             1,
-            "CHF",
+            "SFr.",
             day,
         ),
     ]

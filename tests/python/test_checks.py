@@ -21,14 +21,15 @@ from revops.ingest import ensure_meta_tables
 from revops.warehouse import ensure_raw_tables
 
 LOADED_AT = datetime(2026, 1, 10, 6, 0)
-# raw_marketing.meta_ads_insights: key (date_start, campaign_id); account_currency in USD/EUR/GBP
+# raw_marketing.meta_ads_insights: key (date_start, campaign_id); account_currency an ISO 4217
+# code, upper-case (ingestion stores it so: a raw row otherwise was not written by ingestion)
 ROWS = [
     # date_start, campaign_id, spend, currency, impressions
     ("2026-01-01", "c1", 10, "USD", 100),  # fine
     ("2026-01-01", "c2", -4, "EUR", 100),  # negative spend            (warn)
     ("2026-01-02", None, 5, "USD", 100),  # null key                   (error)
-    ("2026-01-02", "c3", 1, "JPY", 100),  # currency not allowed       (error)
-    ("2026-01-02", "c4", 2, "usd", 100),  # lower case: not allowed    (error)
+    ("2026-01-02", "c3", 1, "US$", 100),  # not a currency code        (error)
+    ("2026-01-02", "c4", 2, "usd", 100),  # lower case: not stored so  (error)
     ("2026-03-01", "c5", 1, "GBP", 100),  # 50 days after its load     (warn)
     ("2026-01-01", "c1", 10, "USD", 100),  # same key twice in a file  (warn)
 ]
@@ -75,15 +76,15 @@ def test_blocking_rules_fail_with_hand_counted_unexpected_rows(raw_results) -> N
     assert result.passed is False
     assert result.severity == dg.AssetCheckSeverity.ERROR
     md = result.metadata
-    # not_null(campaign_id): 1 row; allowed(account_currency): JPY + usd = 2 rows
+    # not_null(campaign_id): 1 row; currency_code(account_currency): US$ + usd = 2 rows
     assert md["expectations_failed"].value == 2
     assert md["unexpected_count"].value == 3
     assert md["expectations_errored"].value == 0
     # columns_present, not_null x3 (date_start, campaign_id, account_currency),
-    # allowed(account_currency), load_log_reconciles
+    # currency_code(account_currency), load_log_reconciles
     assert md["expectations_evaluated"].value == 6
     failed = md["failed_rules"].value
-    assert "`not_null(campaign_id)`" in failed and "`allowed(account_currency)`" in failed
+    assert "`not_null(campaign_id)`" in failed and "`currency_code(account_currency)`" in failed
     assert "not_null(date_start)" not in failed
 
 
@@ -222,7 +223,7 @@ def test_every_raw_table_has_a_suite_with_key_checks() -> None:
         assert {f"not_null({k})" for k in table.key} <= names
         assert {"columns_present", "unique_key_per_file", "load_log_reconciles"} <= names
     opp = {r.name: r for r in suites["raw_crm.opportunity"].rules}
-    assert opp["allowed(currency_iso_code)"].severity == ERROR
+    assert opp["currency_code(currency_iso_code)"].severity == ERROR
     assert opp["vocabulary(stage_name)"].severity == WARN
     assert opp["non_negative(amount)"].severity == WARN
     # credits are negative by contract: no non-negative rule on invoice line amounts
@@ -361,7 +362,7 @@ WINDOW_ROWS = [
     ("2026-01-08", "c1", 10, "USD", DAY1, "d1.csv"),  # fine
     ("2026-01-08", "c2", 5, "EUR", DAY1, "d1.csv"),  # fine
     ("2026-01-09", None, 5, "USD", DAY2, "d2.csv"),  # null key              (error)
-    ("2026-01-09", "c3", 1, "JPY", DAY2, "d2.csv"),  # currency not allowed  (error)
+    ("2026-01-09", "c3", 1, "US$", DAY2, "d2.csv"),  # not a currency code   (error)
     ("2026-01-09", "c4", -2, "GBP", DAY2, "d2.csv"),  # negative spend       (warn)
 ]
 
@@ -415,7 +416,7 @@ def test_raw_checks_validate_only_the_rows_landed_in_the_window(tmp_path: Path) 
         result = windowed_results(db, tmp_path / f"docs{window[0].day}", window)
         blocking = result["gx_blocking"].metadata
         assert result["gx_blocking"].passed is False
-        # not_null(campaign_id): 1 row; allowed(account_currency): JPY 1 row
+        # not_null(campaign_id): 1 row; currency_code(account_currency): US$ 1 row
         assert blocking["expectations_failed"].value == 2
         assert blocking["unexpected_count"].value == 2
         warnings = result["gx_warnings"].metadata

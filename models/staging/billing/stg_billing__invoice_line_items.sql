@@ -26,7 +26,12 @@ renamed as (
         price_id,
 
         -- strings
-        lower(type) as line_item_type,
+        -- API 2025-03-31.basil and later land parent.type: its values name the same two kinds
+        case lower(type)
+            when 'subscription_item_details' then 'subscription'
+            when 'invoice_item_details' then 'invoiceitem'
+            else lower(type)
+        end as line_item_type,
         upper(currency) as currency,
         description,
 

@@ -196,6 +196,19 @@ def raw_rules(table: Table) -> tuple[Rule, ...]:
                 )
             )
     for col in table.columns:
+        if col.currency:
+            ref = f"t.{quote(col.name)}"
+            letters = "[a-z]{3}" if col.currency == "lower" else "[A-Z]{3}"
+            rules.append(
+                Rule(
+                    name=f"currency_code({col.name})",
+                    metric=_count_where(
+                        f"{ref} is not null and not regexp_full_match({ref}, '{letters}')"
+                    ),
+                    description=f"{col.name} is an ISO 4217 code, {col.currency}-case",
+                )
+            )
+    for col in table.columns:
         if _is_money_or_count(table, col):
             rules.append(
                 Rule(

@@ -106,6 +106,11 @@ def render_landing_contract() -> str:
         "  an unreadable file (empty, truncated, wrong delimiter or encoding) is rejected too.",
         "- A row with an empty required value, a value that does not cast to the column type, or",
         "  a value outside **allowed** goes to `raw_meta.quarantine`; the rest of the file loads.",
+        "- A currency column takes any ISO 4217 code (3 letters, any case); it is stored in the",
+        "  case its system uses (Stripe's lower-case, upper-case elsewhere).",
+        "- JSON: a **json path** names where a column sits in an object; several paths (one per",
+        "  API version) are tried in order and the first non-null value wins; `a[*].b` sums field",
+        "  `b` over the elements of array `a` (an empty array is 0).",
         "- Columns not listed are ignored and reported. Optional columns missing load as NULL.",
         "- Timestamps with an offset are stored as UTC; booleans accept true/false/1/0 in any",
         "  case; epochs are stored as integer seconds: a value in milliseconds is converted, and",
@@ -164,10 +169,14 @@ def render_landing_contract() -> str:
             ]
             for c in table.columns:
                 notes = ("PII. " if c.pii else "") + _cell(c.description)
+                allowed = ", ".join(c.allowed) if c.allowed else ""
+                if c.currency:
+                    allowed = f"any ISO 4217 code, stored {c.currency}-case"
+                # alternatives per API version, in the order they are tried
+                paths = " or ".join(f"`{_cell(p)}`" for p in c.json_paths)
                 lines.append(
                     f"| `{c.name}` | {c.type} | {c.duckdb_type} | {'yes' if c.required else ''} "
-                    f"| {', '.join(c.allowed) if c.allowed else ''} "
-                    f"| {f'`{c.json_path}`' if c.json_path else ''} "
+                    f"| {allowed} | {paths} "
                     f"| {', '.join(f'`{a}`' for a in c.aliases)} | {notes.strip()} |"
                 )
             lines.append("")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from revops.contract import Column, Table, get_table
+from revops.contract import SUM_PATH, Column, Table, get_table
 from revops.ingest.columns import ColumnConflict, Resolution, resolve
 from revops.ingest.discover import LandingFile
 from revops.ingest.mapping import TableMapping, value_case
@@ -471,13 +472,22 @@ def _stage_parquet(
 
 
 def _candidate_paths(col: Column) -> list[str]:
-    """Where a column may sit in an object: its json_path, the id's parent, then its name."""
-    paths = [col.json_path or col.name]
-    if paths[0].endswith(".id"):
-        paths.append(paths[0][: -len(".id")])
+    """Where a column may sit in an object, in order: each json_path (one per API shape), each
+    followed by the id's parent (`price.id` -> `price`, an unexpanded id), then its name."""
+    paths: list[str] = []
+    for path in col.json_paths or (col.name,):
+        paths.append(path)
+        if path.endswith(".id"):
+            paths.append(path[: -len(".id")])
     if col.name not in paths:
         paths.append(col.name)
     return paths
+
+
+def _top_key(path: str) -> str:
+    """The object key a path starts from ('items.data[0].x' and 'lines[*].amount' -> items,
+    lines)."""
+    return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
 class _PathList:
@@ -515,10 +525,40 @@ def _json_value(fragment: str, as_json: bool) -> str:
     )
 
 
+def _array_sum(array: str, field_path: str) -> str:
+    """The sum, as text, of `field_path` over the elements of the JSON array fragment `array`
+    (an empty array sums to '0'; not an array: NULL). When an element lacks the field or holds
+    no whole number there, the array's own text is returned instead, so that the value fails
+    the integer check and the row is quarantined showing it: never a partial sum."""
+    values = (
+        f"list_transform(json_extract({array}, '$[*]'), "
+        f"lambda e: json_extract_string(e, {_lit('$.' + field_path)}))"
+    )
+    # at most 18 digits: every element and the sum fit a bigint-sized check
+    whole = (
+        f"list_bool_and(list_transform({values}, "
+        "lambda v: coalesce(regexp_full_match(v, '-?[0-9]{1,18}'), false)))"
+    )
+    return (
+        f"case when coalesce(json_type({array}), 'NULL') <> 'ARRAY' then null "
+        f"when json_array_length({array}) = 0 then '0' "
+        f"when {whole} then cast(list_sum(list_transform({values}, "
+        "lambda v: cast(v as hugeint))) as varchar) "
+        f"else cast({array} as varchar) end"
+    )
+
+
+def _path_value(path: str, own: _PathList, as_json: bool) -> str:
+    summed = SUM_PATH.fullmatch(path)
+    if summed:
+        return _array_sum(own.ref(summed["array"]), summed["field"])
+    return _json_value(own.ref(path), as_json)
+
+
 def _column_expr(
     col: Column, parent_paths: dict[str, str], own: _PathList, parent: _PathList
 ) -> str:
-    exprs = [_json_value(own.ref(p), col.type == "json") for p in _candidate_paths(col)]
+    exprs = [_path_value(p, own, col.type == "json") for p in _candidate_paths(col)]
     if col.name in parent_paths:
         exprs.append(_json_value(parent.ref(parent_paths[col.name]), False))
     return exprs[0] if len(exprs) == 1 else f"coalesce({', '.join(exprs)})"
@@ -547,9 +587,9 @@ def _stage_json_table(
     }
     present = set()
     for c in table.columns:
-        if any(p.split(".")[0] in keys for p in _candidate_paths(c)) or c.name in parent_paths:
+        if any(_top_key(p) in keys for p in _candidate_paths(c)) or c.name in parent_paths:
             present.add(c.name)
-    used = {p.split(".")[0] for c in table.columns for p in _candidate_paths(c)}
+    used = {_top_key(p) for c in table.columns for p in _candidate_paths(c)}
     return relation, present | (keys - used)
 
 

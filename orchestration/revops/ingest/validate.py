@@ -13,6 +13,11 @@ An `epoch` column also takes an ISO 8601 timestamp (`2021-02-18 14:16:37`, as Fi
 Stripe's times; an offset is honoured, none means UTC), converted to unix seconds (truncated to
 the second) under the same plausible range: a sentinel such as `9999-12-31` is quarantined as an
 implausible time, never loaded as a date 8,000 years ahead.
+
+Currencies: a column marked `currency: lower|upper` in the contract takes any ISO 4217 code in
+the form of three letters, in any case, and stores it in its system's case (Stripe writes
+`jpy`, the CRM `JPY`); anything else (`US$`, `euro`) is quarantined. Whether a rate exists is
+not ingestion's business: an amount without one is listed downstream (dq_fx_rates_missing).
 """
 
 from __future__ import annotations
@@ -83,6 +88,11 @@ def epoch_or_iso_seconds(v: str) -> str:
     )
 
 
+def is_currency_code(v: str) -> str:
+    """True when the text `v` has the form of an ISO 4217 code: three letters, any case."""
+    return f"regexp_full_match({v}, '[A-Za-z]{{3}}')"
+
+
 def _is_integer_text(v: str) -> str:
     return f"regexp_full_match({v}, '-?[0-9]+')"
 
@@ -90,6 +100,9 @@ def _is_integer_text(v: str) -> str:
 def typed_expr(col: Column, ref: str) -> str:
     """SQL casting the text `ref` to the column's DuckDB type; NULL when empty or invalid."""
     v = f"nullif(trim({ref}), '')"
+    if col.currency:
+        # any ISO 4217 code, in any case, stored in the system's case (Stripe: lower)
+        return f"case when {is_currency_code(v)} then {col.currency}({v}) end"
     if col.type == "string":
         return f"nullif({ref}, '')"
     if col.type == "integer":
@@ -168,6 +181,13 @@ def _checks(col: Column) -> list[tuple[str, str]]:
                     " is not a plausible epoch: neither as unix seconds nor as milliseconds "
                     f"does it fall within {EPOCH_RANGE_TEXT}"
                 ),
+            )
+        )
+    if col.currency:
+        out.append(
+            (
+                f"not ({empty}) and not {is_currency_code(v)}",
+                f"{quoted} || {_lit(' is not an ISO 4217 currency code (3 letters)')}",
             )
         )
     if col.allowed:
