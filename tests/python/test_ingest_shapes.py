@@ -526,7 +526,7 @@ def test_mapped_values_are_checked_as_contract_values(con, tmp_path):
     write(
         landing / "mapping.yml",
         "crm.opportunity:\n  values:\n    is_won:\n      'Yes': 'true'\n      'No': 'false'\n"
-        "    currency_iso_code:\n      Dollar: USD\n      Yen: JPX\n",
+        "    currency_iso_code:\n      Dollar: USD\n      Yen: JP$\n",
     )
     write(
         landing / "crm" / "opportunity" / "o.csv",
@@ -538,11 +538,11 @@ def test_mapped_values_are_checked_as_contract_values(con, tmp_path):
     assert con.execute(
         "select id, is_won, currency_iso_code from raw_crm.opportunity"
     ).fetchall() == [("o1", True, "USD")]
-    # JPX is the mapped value, checked against the contract's allowed list
+    # JP$ is the mapped value, checked against the contract's currency rule (3 letters)
     assert one(con, "select source_row, column_name, raw_value from raw_meta.quarantine") == (
         2,
         "currency_iso_code",
-        "JPX",
+        "JP$",
     )
 
 
