@@ -25,7 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $(STAMP)
 
 # The dbt manifest that Dagster loads; rebuilt only when the dbt project changes.
-target/manifest.json: $(STAMP) dbt_project.yml profiles.yml $(shell find models macros seeds snapshots tests/generic tests/singular -type f 2>/dev/null)
+target/manifest.json: $(STAMP) dbt_project.yml profiles.yml $(shell find models macros seeds tests/generic tests/singular -type f 2>/dev/null)
 	@echo "==> dbt parse (manifest for Dagster)"
 	@$(BIN)/dbt parse --quiet
 	@touch $@
@@ -43,7 +43,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff check orchestration tests
 	@$(BIN)/ruff format --check orchestration tests
 	@echo "==> sqlfluff"
-	@mkdir -p target && REVOPS_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models tests/singular snapshots
+	@mkdir -p target && REVOPS_WAREHOUSE=$(CURDIR)/target/lint.duckdb $(BIN)/sqlfluff lint models tests/singular
 
 # A DuckDB 1.5 client, to prove BI tools that embed 1.5 can open the published file.
 DUCKDB15 := .venv-duckdb15/bin/python

@@ -11,13 +11,15 @@
     subscription. The strategy replace_scope deletes the whole scope (an item-month that is gone
     must go) and inserts the recomputed rows. Use only when is_incremental(). -#}
 
-{#- Subscriptions touched by a change landed in the run's window (kept versions in staging):
-    subscriptions, their items, their items' prices, their discounts (a customer-wide discount
+{#- Subscriptions touched by a change landed in the run's window (kept versions in staging;
+    for items every version, since an item's earlier versions date its price and quantity
+    history: a late file dated before the kept version still changes past months):
+    subscriptions, their items, the prices their items have or had, their discounts (a customer-wide discount
     touches every subscription of the customer) and the discounts' coupons; plus the
     subscriptions that held a changed item, discount or coupon in the rows already built. -#}
 {% macro item_months_recomputed_subscriptions_sql() -%}
     {%- set subscriptions = ref('stg_billing__subscriptions') -%}
-    {%- set items = ref('stg_billing__subscription_items') -%}
+    {%- set item_versions = ref('stg_billing__subscription_item_versions') -%}
     {%- set prices = ref('stg_billing__prices') -%}
     {%- set discounts = ref('stg_billing__discounts') -%}
     {%- set coupons = ref('stg_billing__coupons') -%}
@@ -26,11 +28,11 @@
     where {{ landed_window_predicate('changed_subscriptions.landed_date') }}
     union
     select changed_items.subscription_id
-    from {{ items }} as changed_items
+    from {{ item_versions }} as changed_items
     where {{ landed_window_predicate('changed_items.landed_date') }}
     union
     select priced_items.subscription_id
-    from {{ items }} as priced_items
+    from {{ item_versions }} as priced_items
     inner join {{ prices }} as changed_prices
         on priced_items.price_id = changed_prices.price_id
     where {{ landed_window_predicate('changed_prices.landed_date') }}
@@ -61,10 +63,11 @@
         )
 {%- endmacro %}
 
-{#- The subscription items with a version landed in the run's window. -#}
+{#- The subscription items with a version landed in the run's window (any version, the kept one
+    or an earlier one landed late). -#}
 {% macro item_months_changed_items_sql() -%}
     select changed_items.subscription_item_id
-    from {{ ref('stg_billing__subscription_items') }} as changed_items
+    from {{ ref('stg_billing__subscription_item_versions') }} as changed_items
     where {{ landed_window_predicate('changed_items.landed_date') }}
 {%- endmacro %}
 

@@ -1,8 +1,10 @@
 {#- One row per subscription item x month in which the item is active on the month's measure
     date (int_revenue_month_spine): item created on/before it and not ended on/before it, its
     subscription started on/before it and not ended on/before it. A subscription without an end
-    stays active; a cancel_at in the future is not an end. Item MRR = unit price x quantity
-    normalised to a month (normalize_to_monthly), less the discount active on the
+    stays active; a cancel_at in the future is not an end. The price and quantity are those in
+    force on the measure date (int_subscription_item_periods): a price or seat change on the
+    same item changes MRR from the month of its landing day on, never before. Item MRR = unit
+    price x quantity normalised to a month (normalize_to_monthly), less the discount active on the
     measure date (never below 0), 0 inside a trial, converted to the reporting currency at the
     month's rate. One-time prices and prorations are billing, not MRR.
     Incremental (docs/incremental.md, macros/revenue_incremental.sql): a run recomputes every month
@@ -17,6 +19,7 @@
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_as_of_date') }}
+-- depends_on: {{ ref('stg_billing__subscription_item_versions') }}
 with
 
 month_spine as (
@@ -25,9 +28,9 @@ month_spine as (
 
 ),
 
-subscription_items as (
+item_periods as (
 
-    select * from {{ ref('stg_billing__subscription_items') }}
+    select * from {{ ref('int_subscription_item_periods') }}
 
 ),
 
@@ -85,31 +88,33 @@ subscription_windows as (
 recurring_items as (
 
     select
-        subscription_items.subscription_item_id,
-        subscription_items.subscription_id,
+        item_periods.subscription_item_id,
+        item_periods.subscription_id,
         subscription_windows.customer_id,
-        subscription_items.price_id,
+        item_periods.price_id,
         prices.product_id,
         prices.currency,
         subscription_windows.subscription_status,
         prices.recurring_interval,
         prices.recurring_interval_count,
-        subscription_items.quantity,
+        item_periods.quantity,
         prices.unit_amount,
-        {{ to_company_date('subscription_items.created_at') }} as created_date,
-        {{ to_company_date('subscription_items.ended_at') }} as ended_date,
+        {{ to_company_date('item_periods.created_at') }} as created_date,
+        {{ to_company_date('item_periods.ended_at') }} as ended_date,
+        item_periods.valid_from_date,
+        item_periods.valid_to_date,
         subscription_windows.started_date as subscription_started_date,
         subscription_windows.ended_date as subscription_ended_date,
         subscription_windows.trial_started_date,
         subscription_windows.trial_ended_date,
         greatest(
-            subscription_items.landed_date, subscription_windows.landed_date, prices.landed_date
+            item_periods.landed_date, subscription_windows.landed_date, prices.landed_date
         ) as landed_date
-    from subscription_items
+    from item_periods
     inner join subscription_windows
-        on subscription_items.subscription_id = subscription_windows.subscription_id
+        on item_periods.subscription_id = subscription_windows.subscription_id
     inner join prices
-        on subscription_items.price_id = prices.price_id
+        on item_periods.price_id = prices.price_id
     where prices.is_recurring
 
 ),
@@ -136,6 +141,8 @@ item_months as (
         on
             recurring_items.created_date <= month_spine.measure_date
             and coalesce(recurring_items.ended_date > month_spine.measure_date, true)
+            and coalesce(recurring_items.valid_from_date <= month_spine.measure_date, true)
+            and coalesce(recurring_items.valid_to_date > month_spine.measure_date, true)
             and recurring_items.subscription_started_date <= month_spine.measure_date
             and coalesce(recurring_items.subscription_ended_date > month_spine.measure_date, true)
     {%- if is_incremental() %}

@@ -1,45 +1,31 @@
+{#- One row per Stripe subscription item: the latest version of
+    stg_billing__subscription_item_versions (macro latest_versions). -#}
 with
 
-source as (
+latest as (
 
-    select * from {{ source('billing', 'subscription_items') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
-
-),
-
-renamed as (
-
-    select
-        -- ids
-        id as subscription_item_id,
-        subscription_id,
-        price_id,
-
-        -- numerics
-        coalesce(quantity, 1) as quantity,
-
-        -- timestamps
-        {{ epoch_to_timestamp('created') }} as created_at,
-        {{ epoch_to_timestamp('ended_at') }} as ended_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
-
-    from ranked
-    where version_rank = 1
+    {{ latest_versions(ref('stg_billing__subscription_item_versions'), ['subscription_item_id']) }}
 
 ),
 
 final as (
 
-    select * from renamed
+    select
+        -- ids
+        subscription_item_id,
+        subscription_id,
+        price_id,
+
+        -- numerics
+        quantity,
+
+        -- timestamps
+        created_at,
+        ended_at,
+        loaded_at,
+        landed_date
+
+    from latest
 
 )
 

@@ -46,7 +46,7 @@ class RevopsTranslator(DagsterDbtTranslator):
         if resource_type == "source":
             # source('crm', 'opportunity') is the ingestion asset raw_crm/opportunity
             return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
-        if resource_type in {"model", "seed", "snapshot"}:
+        if resource_type in {"model", "seed"}:
             return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
         return super().get_asset_key(dbt_resource_props)
 
@@ -54,8 +54,6 @@ class RevopsTranslator(DagsterDbtTranslator):
         resource_type = dbt_resource_props["resource_type"]
         if resource_type == "seed":
             return "seeds"
-        if resource_type == "snapshot":
-            return "snapshots"
         fqn = dbt_resource_props.get("fqn", [])
         if len(fqn) > 1 and fqn[1] in LAYER_GROUPS:
             return fqn[1]
@@ -102,7 +100,7 @@ def manifest_path() -> Path:
 def revops_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig
 ) -> Iterator[Any]:
-    """dbt build of the selected models, seeds, snapshots and tests, one writer at a time.
+    """dbt build of the selected models, seeds and tests, one writer at a time.
 
     Its artifacts go to revops.config.dbt_run_dir(run id), where the run summary reads
     run_results.json; a progress line (nodes done / total) is logged every tenth or 15 s."""
