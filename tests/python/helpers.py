@@ -349,6 +349,28 @@ class RunPaths:
         return env
 
 
+@dataclass(frozen=True)
+class ByodPaths(RunPaths):
+    """A run whose published copy and Data Docs also stay under its own root."""
+
+    @property
+    def published(self) -> Path:
+        return self.root / "published"
+
+    def env(self) -> dict[str, str]:
+        env = super().env()
+        env.update(
+            REVOPS_PUBLISHED=str(self.published),
+            REVOPS_GX_DOCS=str(self.root / "gx_docs"),
+        )
+        return env
+
+
+def mart_names() -> set[str]:
+    """Every mart of the repository: the file names of models/marts/**.sql."""
+    return {p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.sql")}
+
+
 @dataclass
 class JobProcess:
     """A running `revops run` in its own process group (so a kill reaches dbt too)."""

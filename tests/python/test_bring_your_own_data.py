@@ -15,7 +15,6 @@ import csv
 import json
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import PROJECT_DIR, RunPaths, count_data_rows, run_job
+from helpers import PROJECT_DIR, ByodPaths, count_data_rows, mart_names, run_job
 
 pytestmark = pytest.mark.slow
 
@@ -31,28 +30,6 @@ BYOD_DIR = PROJECT_DIR / "tests" / "byod"
 SYSTEMS = ("crm", "marketing", "billing", "plan")
 
 AE1, AE2, AE3 = "0058000000AE1xA", "0058000000AE2xB", "0058000000AE3xD"
-
-
-@dataclass(frozen=True)
-class ByodPaths(RunPaths):
-    """A run whose published copy and Data Docs also stay under its own root."""
-
-    @property
-    def published(self) -> Path:
-        return self.root / "published"
-
-    def env(self) -> dict[str, str]:
-        env = super().env()
-        env.update(
-            REVOPS_PUBLISHED=str(self.published),
-            REVOPS_GX_DOCS=str(self.root / "gx_docs"),
-        )
-        return env
-
-
-def mart_names() -> set[str]:
-    """Every mart of the repository: the file names of models/marts/**.sql."""
-    return {p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.sql")}
 
 
 def run_case(case: str, root: Path, as_of_date: str | None) -> Iterator[duckdb.DuckDBPyConnection]:

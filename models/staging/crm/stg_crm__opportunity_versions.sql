@@ -26,7 +26,9 @@ renamed as (
         type as opportunity_type,
         forecast_category_name as forecast_category,
         lead_source,
-        upper(trim(currency_iso_code)) as currency_code,
+        coalesce(
+            upper(trim(currency_iso_code)), upper('{{ var("crm_default_currency") }}')
+        ) as currency_code,
 
         -- numerics
         amount,

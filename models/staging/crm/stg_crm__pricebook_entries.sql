@@ -20,7 +20,9 @@ renamed as (
         product_2_id as product_id,
 
         -- strings
-        upper(currency_iso_code) as currency_code,
+        coalesce(
+            upper(trim(currency_iso_code)), upper('{{ var("crm_default_currency") }}')
+        ) as currency_code,
 
         -- numerics
         unit_price as list_price,
