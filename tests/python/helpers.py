@@ -371,6 +371,30 @@ def mart_names() -> set[str]:
     return {p.stem for p in (PROJECT_DIR / "models" / "marts").rglob("*.sql")}
 
 
+def publish_landing(
+    landing: Path, root: Path, as_of_date: str | None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the whole daily job on a landing folder, check that every mart is published, and
+    yield a read-only connection to the published file."""
+    paths = ByodPaths(root / "run", landing)
+    run_job(paths, as_of_date)
+    published = paths.published / "revops.duckdb"
+    assert published.exists(), f"{landing}: nothing published at {published}"
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+        missing = mart_names() - tables
+        assert not missing, f"{landing}: marts not published: {sorted(missing)}"
+        yield con
+    finally:
+        con.close()
+
+
 @dataclass
 class JobProcess:
     """A running `revops run` in its own process group (so a kill reaches dbt too)."""

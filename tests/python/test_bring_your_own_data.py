@@ -22,7 +22,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import PROJECT_DIR, ByodPaths, count_data_rows, mart_names, run_job
+from helpers import PROJECT_DIR, count_data_rows, publish_landing
 
 pytestmark = pytest.mark.slow
 
@@ -37,23 +37,7 @@ def run_case(case: str, root: Path, as_of_date: str | None) -> Iterator[duckdb.D
     published, and yield a read-only connection to the published file."""
     landing = root / "landing"
     shutil.copytree(BYOD_DIR / case / "landing", landing)
-    paths = ByodPaths(root / "run", landing)
-    run_job(paths, as_of_date)
-    published = paths.published / "revops.duckdb"
-    assert published.exists(), f"{case}: nothing published at {published}"
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        tables = {
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        missing = mart_names() - tables
-        assert not missing, f"{case}: marts not published: {sorted(missing)}"
-        yield con
-    finally:
-        con.close()
+    yield from publish_landing(landing, root, as_of_date)
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[tuple]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import PROJECT_DIR, ByodPaths, mart_names, run_job
+from helpers import PROJECT_DIR, publish_landing
 
 pytestmark = pytest.mark.slow
 
@@ -35,27 +35,13 @@ FIXTURES = PROJECT_DIR / "tests" / "fixtures"
 def run_shapes(shapes: tuple[str, ...], root: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Land the fixtures of `shapes` in one folder, run the daily job over it (no --as-of-date:
     "today" comes from the data, as on a user's first run), check that every mart is published
-    and yield a read-only connection to the published file."""
+    and no file was rejected, and yield a read-only connection to the published file."""
     landing = root / "landing"
     for shape in shapes:
         shutil.copytree(FIXTURES / shape, landing, dirs_exist_ok=True)
-    paths = ByodPaths(root / "run", landing)
-    run_job(paths, None)
-    published = paths.published / "revops.duckdb"
-    assert published.exists(), f"{shapes}: nothing published"
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        tables = {
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        assert not mart_names() - tables, f"{shapes}: marts not published"
+    for con in publish_landing(landing, root, None):
         assert con.execute("select count(*) from marts.dq_rejected_files").fetchone() == (0,)
         yield con
-    finally:
-        con.close()
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
