@@ -53,8 +53,9 @@ def test_asset_graph_matches_the_contract():
         for spec in asset.specs:
             assert spec.group_name == "raw"
             assert spec.kinds == {"duckdb"}
-    # 10 crm + 6 mkt + 11 billing + 3 plan + 1 reference
-    assert sum(len(a.keys) for a in ingestion_assets) == 31
+    # 13 crm (10 + product_2, pricebook_entry, opportunity_line_item) + 6 mkt + 11 billing
+    # + 3 plan + 1 reference
+    assert sum(len(a.keys) for a in ingestion_assets) == 34
 
 
 def test_materialize_loads_and_reports_per_table(env):
@@ -62,7 +63,7 @@ def test_materialize_loads_and_reports_per_table(env):
     result = dg.materialize(ingestion_assets, partition_key=DAY)
     assert result.success
     meta = materializations(result)
-    assert len(meta) == 31
+    assert len(meta) == 34  # one per raw table, as above
     # hand-counted from the fixtures: opps.csv 4 rows of which 2 quarantined
     assert meta["raw_crm/opportunity"]["rows_loaded"] == 2
     assert meta["raw_crm/opportunity"]["rows_quarantined"] == 2
