@@ -66,10 +66,12 @@ def loaded_paths(db_path: Path, landing: Path | None = None) -> set[str]:
     """Landing paths that need no more loading, as the loader itself sees raw_meta.load_log
     (revops.ingest.load.load_history; none when there is no warehouse): loaded, skipped as a
     copy of loaded content, or rejected with the content the file still has (a rejected file
-    is tried again only once its content changes, so only those few files are hashed here)."""
+    is tried again only once its content changes, or the mapping file changed after its
+    rejection; only those few files are hashed here)."""
     if not db_path.exists():
         return set()
     from revops.ingest.load import file_sha256, load_history
+    from revops.ingest.mapping import load_mapping
     from revops.warehouse import reader
 
     with reader(db_path) as con:
@@ -80,9 +82,17 @@ def loaded_paths(db_path: Path, landing: Path | None = None) -> set[str]:
             return set()
         history = load_history(con)
     settled = {file for file, _ in history.done}
-    for file, sha, _ in history.rejected:
+    changed = load_mapping(landing).changed_at if landing is not None else None
+    for key in history.rejected:
+        file, sha, _ = key
         path = landing / file if landing is not None else None
-        if file not in settled and path is not None and path.is_file() and file_sha256(path) == sha:
+        if (
+            file not in settled
+            and path is not None
+            and path.is_file()
+            and not history.retry_rejected(key, changed)
+            and file_sha256(path) == sha
+        ):
             settled.add(file)
     return settled
 

@@ -296,3 +296,42 @@ def test_a_rejected_file_settles_until_its_content_changes(tmp_path: Path) -> No
     assert runner.loaded_paths(db, landing) == {"crm/account/2026-01-02.csv"}
     bad.write_text("id,name\n1,x\n")
     assert runner.loaded_paths(db, landing) == set()
+
+
+def test_a_rejected_file_is_pending_again_once_the_mapping_file_changes(tmp_path: Path) -> None:
+    """A rejected dated file whose content is unchanged is pending again when the user's
+    mapping file changed after the rejection (the loader retries it then: it may be the fix),
+    so the run's window reaches back to its day."""
+    import os
+
+    import duckdb
+
+    from revops.ingest.load import ensure_meta_tables, file_sha256
+
+    landing = tmp_path / "landing"
+    deals = landing / "crm" / "opportunity" / "2026-01-02.csv"
+    deals.parent.mkdir(parents=True)
+    deals.write_text("Deal ID,Deal Stage\nD1,Won\n")
+    db = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(db))
+    ensure_meta_tables(con)
+    con.execute(
+        "insert into raw_meta.load_log (file, sha256, status, error, loaded_at) "
+        "values (?, ?, 'rejected', ?, timestamp '2026-01-02 06:00:00')",
+        [
+            "crm/opportunity/2026-01-02.csv",
+            file_sha256(deals),
+            "landing/crm/opportunity/2026-01-02.csv: required column(s) id missing",
+        ],
+    )
+    con.close()
+    mapping = landing / "mapping.yml"
+    mapping.write_text("crm.opportunity:\n  columns:\n    Deal ID: id\n")
+    # a mapping file older than the rejection changes nothing: still settled
+    old = 1767246000  # 2026-01-01 05:40 UTC, before the rejection
+    os.utime(mapping, (old, old))
+    assert runner.loaded_paths(db, landing) == {"crm/opportunity/2026-01-02.csv"}
+    # edited after the rejection: pending again
+    new = 1767337200  # 2026-01-02 07:00 UTC
+    os.utime(mapping, (new, new))
+    assert runner.loaded_paths(db, landing) == set()

@@ -105,6 +105,12 @@ class History:
     # (sha, landed date) -> the first path that loaded rows of that content on that day
     content: dict[tuple[str, date | None], str] = field(default_factory=dict)
 
+    def retry_rejected(self, key: tuple[str, str, str], mapping_changed: datetime | None) -> bool:
+        """Whether a rejected (file, sha, table) is to be tried again, its content unchanged:
+        the user's mapping file changed after its last rejection."""
+        last = self.rejected_last.get(key)
+        return mapping_changed is not None and last is not None and mapping_changed > last
+
     def record(self, results: list[FileResult]) -> None:
         """Take in a loaded file (its content now counts as loaded under its path)."""
         for r in results:
@@ -232,8 +238,7 @@ def _skip_or_duplicate(
         return [FileResult(lf.rel_path, t.qualified_name, sha, "skipped") for t in targets], False
     keys = [(lf.rel_path, sha, t.qualified_name) for t in targets]
     earlier = [history.rejected.get(k) for k in keys]
-    last = max((history.rejected_last[k] for k in keys if k in history.rejected_last), default=None)
-    if mapping_changed is not None and last is not None and mapping_changed > last:
+    if any(history.retry_rejected(k, mapping_changed) for k in keys):
         earlier = []  # the mapping changed since: it may be the fix, try again
     if any(earlier):
         error, first = next(e for e in earlier if e)
@@ -301,10 +306,7 @@ def load_file(
     except OSError as exc:
         # vanished or unreadable (permissions): the next run tries again
         return rejected(f"cannot be read: {exc.strerror or exc}", None, "failed")
-    changed = None
-    if mapping.path is not None:
-        changed = datetime.fromtimestamp(mapping.path.stat().st_mtime, UTC).replace(tzinfo=None)
-    skip = _skip_or_duplicate(lf, label, sha, targets, history, landed, changed)
+    skip = _skip_or_duplicate(lf, label, sha, targets, history, landed, mapping.changed_at)
     if skip is not None:
         results, duplicate = skip
         if duplicate:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -51,6 +52,14 @@ class Mapping:
     # (system, table) -> why its files are not loaded
     blocked: dict[tuple[str, str], str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)  # reported; other files load
+
+    @property
+    def changed_at(self) -> datetime | None:
+        """When the mapping file last changed (UTC, naive), None without one: a file rejected
+        before that may be fixed by it and is tried again."""
+        if self.path is None or not self.path.is_file():
+            return None
+        return datetime.fromtimestamp(self.path.stat().st_mtime, UTC).replace(tzinfo=None)
 
 
 class _Loader(yaml.BaseLoader):
