@@ -160,7 +160,8 @@
 {% macro amounts_without_fx_rate_sql(relation, amount, currency_column, date_column, fx_rates_relation) -%}
     select
         amounts.*,
-        upper({{ currency_column }}) as _fx_currency_code,
+        -- XXX: ISO 4217's code for 'no currency', for an amount whose currency is empty
+        coalesce(upper({{ currency_column }}), 'XXX') as _fx_currency_code,
         cast({{ dbt.date_trunc('month', date_column) }} as date) as _fx_rate_month,
         {{ amount }} as _fx_amount
     from {{ relation }} as amounts

@@ -58,7 +58,8 @@ opportunity_products as (
         count(*) as line_count,
         sum(quantity) as quantity,
         sum(line_amount) as amount,
-        sum(line_list_amount) as list_amount
+        -- null when a line has no list price: a partial list amount would overstate realisation
+        case when count(line_list_amount) = count(*) then sum(line_list_amount) end as list_amount
     from priced_lines
     group by opportunity_id, product_id
 

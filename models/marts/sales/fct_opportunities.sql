@@ -35,7 +35,8 @@ product_summary as (
         opportunity_id,
         max(case when product_rank = 1 then product_id end) as primary_product_id,
         count(*) as product_count,
-        sum(list_amount) as list_amount
+        -- null when a product has no list amount (a line without list price)
+        case when count(list_amount) = count(*) then sum(list_amount) end as list_amount
     from opportunity_products
     group by opportunity_id
 

@@ -63,6 +63,9 @@ aggregated as (
         avg(case when is_won then cycle_days end) as won_cycle_days_mean,
         sum(case when is_won then amount_reporting end) as won_amount,
         sum(case when is_won then list_amount_reporting end) as won_list_amount,
+        -- realisation compares like with like: sold and list amounts of the priced lines only
+        sum(case when is_won and list_amount_reporting is not null then amount_reporting end)
+            as won_priced_amount,
         sum(case when is_won and is_bookings then amount_reporting else 0 end) as bookings_amount,
         sum(case when is_won and is_bookings then 1 else 0 end) as bookings_won_count,
         sum(case when is_won and is_above_list then 1 else 0 end) as won_above_list_count
@@ -90,7 +93,7 @@ final as (
         cast(aggregated.won_cycle_days_mean as double) as won_cycle_days_mean,
         cast(aggregated.won_amount as decimal(38, 6)) as won_amount,
         cast(aggregated.won_list_amount as decimal(38, 6)) as won_list_amount,
-        cast({{ safe_divide('aggregated.won_amount', 'aggregated.won_list_amount') }} as double)
+        cast({{ safe_divide('aggregated.won_priced_amount', 'aggregated.won_list_amount') }} as double)
             as price_realisation,
         cast(aggregated.bookings_amount as decimal(38, 6)) as bookings_amount,
         cast(aggregated.bookings_won_count as integer) as bookings_won_count,
