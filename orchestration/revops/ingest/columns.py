@@ -16,7 +16,9 @@ invoice, price, product), mark a deleted record: they set the table's deletion f
 not load as a live record). `_fivetran_active` (history mode) = false
 marks a past version: loaded where the table orders its versions by a column of the record
 (`updated_by`, e.g. system_modstamp), skipped with a note where it has none (the versions
-would be indistinguishable: one file, one load). `_fivetran_synced` is ignored (reported as
+would be indistinguishable: one file, one load). A key with no row where `_fivetran_active` =
+true was deleted in the source: every version of it is marked deleted as above (deletion flag,
+else quarantine). `_fivetran_synced` is ignored (reported as
 an extra column): the version order stays the table's `updated_by`, then the landing day.
 """
 

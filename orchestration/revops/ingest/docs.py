@@ -131,6 +131,8 @@ def render_landing_contract() -> str:
         "  quarantines the row where the table has none; in history mode",
         "  (`_fivetran_active`) every version loads where the table orders versions by a record",
         "  column (`Latest version by`), else only the active one (a note counts the others);",
+        "  a key with no active version was deleted in the source: its versions are flagged",
+        "  deleted, or quarantined where the table has no deletion flag;",
         "  `_fivetran_synced` is ignored: the version order stays the table's own.",
         "- Lineage columns added to every raw table: "
         + ", ".join(f"`{n}` ({t.lower()})" for n, t in LINEAGE_COLUMNS.items())

@@ -276,6 +276,17 @@ def _is_true(ref: str) -> str:
     return f"coalesce(lower(trim(cast({ref} as varchar))) in ('true', '1'), false)"
 
 
+def _with_key_active(table: Table, source_sql: str, res: Resolution) -> str:
+    """`source_sql` plus `_ing_key_active`: whether the row's key has a version with
+    _fivetran_active = true in the file (none: the record was deleted in the source)."""
+    active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
+    keys = ", ".join(_flat_value(res.sources[k]) for k in table.key if k in res.sources)
+    return (
+        f"select r.*, bool_or(coalesce({active}, 'true') not in ('false', '0')) "
+        f"over (partition by {keys or 'null'}) as _ing_key_active from ({source_sql}) as r"
+    )
+
+
 def _stage_flat(
     con: duckdb.DuckDBPyConnection,
     table: Table,
@@ -286,11 +297,17 @@ def _stage_flat(
 ) -> StagedTable:
     """Stage a flat file's rows as text columns of the contract (see columns.py for which file
     column feeds which contract column and what Fivetran's system columns do)."""
+    # Fivetran history mode: a key with no active row in the file was deleted in the source
+    key_gone = ""
+    if res.fivetran_active:
+        source_sql = _with_key_active(table, source_sql, res)
+        key_gone = "not r._ing_key_active"
     cols = []
     for c in table.columns:
         value = _flat_value(res.sources[c.name]) if c.name in res.sources else "null"
-        if res.deleted_markers and c.name == table.deleted_column:
-            deleted = " or ".join(_is_true("r." + _ident(m)) for m in res.deleted_markers)
+        if c.name == table.deleted_column and (res.deleted_markers or key_gone):
+            flags = [_is_true("r." + _ident(m)) for m in res.deleted_markers]
+            deleted = " or ".join(flags + ([key_gone] if key_gone else []))
             value = f"case when {deleted} then 'true' else {value} end"
         cols.append(f"cast({value} as varchar) as {_ident(c.name)}")
     checks = []
@@ -308,10 +325,26 @@ def _stage_flat(
                 ),
             )
         )
+    if key_gone and table.deleted_column is None:
+        alias = res.fivetran_active.strip().lower()
+        cols.append(f"cast(r.{_ident(res.fivetran_active)} as varchar) as {_ident(alias)}")
+        cols.append("r._ing_key_active")
+        checks.append(
+            (
+                alias,
+                "not _ing_key_active",
+                _lit(
+                    f"deleted in the source (no version of its key has {alias} = true) and "
+                    f"{table.qualified_name} has no deletion flag: not loaded as a live record"
+                ),
+            )
+        )
     where = ""
     if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
+        # one version per key: the active one, or every version of a deleted key (flagged or
+        # quarantined above, so that the key does not stay live)
         active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
-        where = f" where coalesce({active}, 'true') not in ('false', '0')"
+        where = f" where coalesce({active}, 'true') not in ('false', '0') or {key_gone}"
     record = "{" + ", ".join(f"{_lit(n)}: r.{_ident(n)}" for n in names) + "}"
     relation = f"_ing_{table.name}"
     con.execute(
@@ -343,7 +376,8 @@ def _flat_notes(
     if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
         active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
         past = con.execute(
-            f"select count(*) from ({source_sql}) as r where {active} in ('false', '0')"
+            f"select count(*) from ({_with_key_active(table, source_sql, res)}) as r "
+            f"where {active} in ('false', '0') and r._ing_key_active"
         ).fetchone()[0]
         if past:
             notes.append(
