@@ -256,6 +256,40 @@ def test_iso_epochs_with_offsets_and_milliseconds_agree(con, tmp_path):
     ) == (1705314600, 1705314600, 1705314600, 1705314600)
 
 
+def test_fivetran_invoice_line_unique_id_wins_over_id(con, tmp_path):
+    # before API 2019-12-03 a line id (sli_...) could repeat across invoices; Fivetran lands
+    # the unique one in unique_id
+    landing = tmp_path / "landing"
+    write(
+        landing / "billing" / "invoice_line_item" / "l.csv",
+        "id,unique_id,invoice_id,amount,currency\n"
+        "sli_1,il_A1,in_A,900,usd\n"
+        "sli_1,il_B1,in_B,900,usd\n"
+        "il_C1,,in_C,100,usd\n",
+    )
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert report.ok, report.messages
+    assert con.execute(
+        "select id, invoice_id from raw_billing.invoice_line_items order by id"
+    ).fetchall() == [("il_A1", "in_A"), ("il_B1", "in_B"), ("il_C1", "in_C")]
+    assert any("values taken first from: unique_id -> id" in m for m in report.messages)
+    assert not any("extra column" in m and "unique_id" in m for m in report.messages)
+
+
+def test_invoice_line_unique_id_wins_in_parquet_too(con, tmp_path):
+    folder = tmp_path / "landing" / "billing" / "invoice_line_items"
+    folder.mkdir(parents=True)
+    con.execute(
+        "copy (select * from (values ('sli_1', 'il_A1', 'in_A', 900, 'usd'), "
+        "('sli_1', 'il_B1', 'in_B', 900, 'usd')) t(id, unique_id, invoice_id, amount, currency)) "
+        f"to '{folder / 'l.parquet'}' (format parquet)"
+    )
+    load_landing(con, tmp_path / "landing", loaded_at=RUN_AT)
+    assert con.execute(
+        "select id, invoice_id from raw_billing.invoice_line_items order by id"
+    ).fetchall() == [("il_A1", "in_A"), ("il_B1", "in_B")]
+
+
 # --- Fivetran's Salesforce tables -------------------------------------------------------------
 
 

@@ -33,13 +33,14 @@ from revops.ingest.discover import LandingFile
 from revops.ingest.mapping import TableMapping, value_case
 
 # Stripe parents whose API objects carry child lists: parent table -> (child table, list path,
-# child column -> parent JSON path used when the child lacks the value).
+# child column -> parent column whose value (read by its json_path list) is used when the
+# child lacks one).
 NESTED: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {
     ("billing", "subscriptions"): ("subscription_items", "items.data", {"subscription_id": "id"}),
     ("billing", "invoices"): (
         "invoice_line_items",
         "lines.data",
-        {"invoice_id": "id", "subscription_id": "subscription"},
+        {"invoice_id": "id", "subscription_id": "subscription_id"},
     ),
 }
 MAX_JSON_BYTES = 1 << 30
@@ -360,19 +361,25 @@ def _flat_notes(
 ) -> list[str]:
     """What the loader did with the file's columns that the user should know."""
     notes = []
+    # the file columns of each contract column, less those its `prefer` names
+    own = {
+        c: [n for n in ns if f"{n} -> {c}" not in res.preferred] for c, ns in res.sources.items()
+    }
     api = [
         f"{n} -> {c}"
-        for c, ns in res.sources.items()
+        for c, ns in own.items()
         for n in ns[:1]
         if n.strip().lower() != c and f"{n} -> {c}" not in res.renamed
     ]
-    aliased = [f"{n} -> {c}" for c, ns in res.sources.items() for n in ns[1:]]
+    aliased = [f"{n} -> {c}" for c, ns in own.items() for n in ns[1:]]
     if res.renamed:
         notes.append(f"columns renamed by the mapping file: {', '.join(res.renamed)}")
     if api:
         notes.append(f"columns read by their other names: {', '.join(api)}")
     if aliased:
         notes.append(f"empty values filled from: {', '.join(aliased)}")
+    if res.preferred:
+        notes.append(f"values taken first from: {', '.join(res.preferred)}")
     if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
         active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
         past = con.execute(
@@ -506,9 +513,10 @@ def _stage_parquet(
 
 
 def _candidate_paths(col: Column) -> list[str]:
-    """Where a column may sit in an object, in order: each json_path (one per API shape), each
-    followed by the id's parent (`price.id` -> `price`, an unexpanded id), then its name."""
-    paths: list[str] = []
+    """Where a column may sit in an object, in order: its `prefer` keys, each json_path (one
+    per API shape), each followed by the id's parent (`price.id` -> `price`, an unexpanded
+    id), then its name."""
+    paths: list[str] = list(col.prefer)
     for path in col.json_paths or (col.name,):
         paths.append(path)
         if path.endswith(".id"):
@@ -590,16 +598,18 @@ def _path_value(path: str, own: _PathList, as_json: bool) -> str:
 
 
 def _column_expr(
-    col: Column, parent_paths: dict[str, str], own: _PathList, parent: _PathList
+    col: Column, parent_paths: dict[str, list[str]], own: _PathList, parent: _PathList
 ) -> str:
     exprs = [_path_value(p, own, col.type == "json") for p in _candidate_paths(col)]
-    if col.name in parent_paths:
-        exprs.append(_json_value(parent.ref(parent_paths[col.name]), False))
+    exprs += [_path_value(p, parent, False) for p in parent_paths.get(col.name, [])]
     return exprs[0] if len(exprs) == 1 else f"coalesce({', '.join(exprs)})"
 
 
 def _stage_json_table(
-    con: duckdb.DuckDBPyConnection, table: Table, source: str, parent_paths: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    source: str,
+    parent_paths: dict[str, list[str]],
 ) -> tuple[str, set[str]]:
     """Stage objects of `source` (columns _row_id, _source_row, o, _parent) for one table."""
     relation = f"_ing_{table.name}"
@@ -709,10 +719,14 @@ def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
 
     nested = NESTED.get((lf.table.system, lf.table.name))
     if nested:
-        child_name, list_path, parent_paths = nested
+        child_name, list_path, parent_columns = nested
         child = get_table(lf.table.system, child_name)
+        # the parent column's paths, one per API shape (basil's parent.subscription_details)
+        parent_paths = {
+            c: _candidate_paths(lf.table.column(pc)) for c, pc in parent_columns.items()
+        }
         # each child keeps only the parent's keys it may fall back on, not a copy of the parent
-        tops = sorted({p.split(".")[0] for p in parent_paths.values()})
+        tops = sorted({_top_key(p) for ps in parent_paths.values() for p in ps})
         parent = ", ".join(f"{_lit(t)}, json_extract(o, {_lit('$.' + t)})" for t in tops)
         con.execute(
             "create or replace temp table _ing_children as "
