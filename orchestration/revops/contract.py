@@ -66,6 +66,10 @@ class Column:
     # other names of the column in flat files (CSV, Parquet), tried in order after its own
     # name: the first non-empty value wins (Fivetran's `plan_id` for `price_id`)
     aliases: tuple[str, ...] = ()
+    # names of a flat-file column or JSON key that WINS over the column's own name and
+    # json_path where it holds a value (the invoice line's `unique_id`, unique where an old
+    # API's line `id` repeats)
+    prefer: tuple[str, ...] = ()
 
     @property
     def duckdb_type(self) -> str:
@@ -156,6 +160,7 @@ def _parse(raw: dict) -> dict[str, System]:
                     currency=_currency_case(f"{system_name}.{table_name}.{c['name']}", c),
                     description=str(c.get("description", "")),
                     aliases=tuple(c.get("aliases", ())),
+                    prefer=tuple(c.get("prefer", ())),
                 )
                 for c in spec["columns"]
             )

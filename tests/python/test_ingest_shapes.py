@@ -256,6 +256,40 @@ def test_iso_epochs_with_offsets_and_milliseconds_agree(con, tmp_path):
     ) == (1705314600, 1705314600, 1705314600, 1705314600)
 
 
+def test_fivetran_invoice_line_unique_id_wins_over_id(con, tmp_path):
+    # before API 2019-12-03 a line id (sli_...) could repeat across invoices; Fivetran lands
+    # the unique one in unique_id
+    landing = tmp_path / "landing"
+    write(
+        landing / "billing" / "invoice_line_item" / "l.csv",
+        "id,unique_id,invoice_id,amount,currency\n"
+        "sli_1,il_A1,in_A,900,usd\n"
+        "sli_1,il_B1,in_B,900,usd\n"
+        "il_C1,,in_C,100,usd\n",
+    )
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert report.ok, report.messages
+    assert con.execute(
+        "select id, invoice_id from raw_billing.invoice_line_items order by id"
+    ).fetchall() == [("il_A1", "in_A"), ("il_B1", "in_B"), ("il_C1", "in_C")]
+    assert any("values taken first from: unique_id -> id" in m for m in report.messages)
+    assert not any("extra column" in m and "unique_id" in m for m in report.messages)
+
+
+def test_invoice_line_unique_id_wins_in_parquet_too(con, tmp_path):
+    folder = tmp_path / "landing" / "billing" / "invoice_line_items"
+    folder.mkdir(parents=True)
+    con.execute(
+        "copy (select * from (values ('sli_1', 'il_A1', 'in_A', 900, 'usd'), "
+        "('sli_1', 'il_B1', 'in_B', 900, 'usd')) t(id, unique_id, invoice_id, amount, currency)) "
+        f"to '{folder / 'l.parquet'}' (format parquet)"
+    )
+    load_landing(con, tmp_path / "landing", loaded_at=RUN_AT)
+    assert con.execute(
+        "select id, invoice_id from raw_billing.invoice_line_items order by id"
+    ).fetchall() == [("il_A1", "in_A"), ("il_B1", "in_B")]
+
+
 # --- Fivetran's Salesforce tables -------------------------------------------------------------
 
 
@@ -309,6 +343,77 @@ def test_fivetran_salesforce_deleted_and_history_mode(con, tmp_path):
         if "fivetran_salesforce__account.csv: extra column(s) ignored" in m
     ]
     assert extra and "_fivetran_synced" in extra[0] and "description__c" in extra[0]
+
+
+def test_history_mode_key_without_an_active_version_is_deleted(con, tmp_path):
+    # 006X2 was deleted in the source: Fivetran history mode keeps its versions, none active
+    landing = tmp_path / "landing"
+    write(
+        landing / "crm" / "opportunity" / "o.csv",
+        "_fivetran_active,id,stage_name,amount,is_deleted,created_date,system_modstamp\n"
+        "false,006X1,Prospecting,10000,false,2024-01-01 09:00:00,2024-01-01 09:00:00\n"
+        "true,006X1,Closed Won,12000,false,2024-01-01 09:00:00,2024-01-20 09:00:00\n"
+        "false,006X2,Prospecting,48000,false,2024-01-02 09:00:00,2024-01-02 09:00:00\n"
+        "false,006X2,Closed Won,52000,false,2024-01-02 09:00:00,2024-02-01 12:00:00\n",
+    )
+    load_landing(con, landing, loaded_at=RUN_AT)
+    got = con.execute(
+        "select id, stage_name, is_deleted from raw_crm.opportunity order by id, system_modstamp"
+    ).fetchall()
+    assert got == [
+        ("006X1", "Prospecting", False),
+        ("006X1", "Closed Won", False),
+        ("006X2", "Prospecting", True),
+        ("006X2", "Closed Won", True),
+    ]
+
+
+def test_history_mode_deleted_key_without_a_deletion_flag_is_quarantined(con, tmp_path):
+    landing = tmp_path / "landing"
+    write(
+        landing / "crm" / "user" / "u.csv",
+        "_fivetran_active,id,name,created_date,system_modstamp\n"
+        "true,005X1,Dana,2023-06-01 09:00:00,2024-02-01 12:00:00\n"
+        "false,005X2,Fox,2023-06-02 09:00:00,2024-02-10 12:00:00\n",
+    )
+    # billing keeps only the active version; sub_2 has none: it must not load as live
+    write(
+        landing / "billing" / "subscription_history" / "s.csv",
+        "id,_fivetran_active,customer_id,status,created,start_date\n"
+        "sub_1,false,cus_1,trialing,1705314600,1705314600\n"
+        "sub_1,true,cus_1,active,1705314600,1705314600\n"
+        "sub_2,false,cus_2,active,1705314600,1705314600\n",
+    )
+    report = load_landing(con, landing, loaded_at=RUN_AT)
+    assert con.execute("select id from raw_crm.user").fetchall() == [("005X1",)]
+    assert con.execute("select id, status from raw_billing.subscriptions").fetchall() == [
+        ("sub_1", "active")
+    ]
+    assert report.table("raw_billing.subscriptions").rows_quarantined == 1
+    # only sub_1's trialing version is a past version left out
+    assert any("1 past version(s) (_fivetran_active = false" in m for m in report.messages)
+    got = con.execute(
+        'select "table", source_row, column_name, raw_value, problem from raw_meta.quarantine '
+        'order by "table"'
+    ).fetchall()
+    assert got == [
+        (
+            "raw_billing.subscriptions",
+            3,
+            "_fivetran_active",
+            "false",
+            "deleted in the source (no version of its key has _fivetran_active = true) and "
+            "raw_billing.subscriptions has no deletion flag: not loaded as a live record",
+        ),
+        (
+            "raw_crm.user",
+            2,
+            "_fivetran_active",
+            "false",
+            "deleted in the source (no version of its key has _fivetran_active = true) and "
+            "raw_crm.user has no deletion flag: not loaded as a live record",
+        ),
+    ]
 
 
 # --- Salesforce API names (Data Loader) --------------------------------------------------------

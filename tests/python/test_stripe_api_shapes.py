@@ -426,3 +426,64 @@ def test_any_iso_currency_in_any_case_and_nothing_else(con, tmp_path):
         (4, "euro", "'euro' is not an ISO 4217 currency code (3 letters)"),
     ]
     assert report.table("raw_billing.charges").rows_quarantined == 2
+
+
+# --- invoice lines: unique ids and the invoice's subscription ---------------------------------
+
+
+def test_old_api_line_ids_repeat_across_invoices_so_unique_id_wins(con, tmp_path):
+    # before API 2019-12-03 a line id (sli_...) could repeat; unique_id (il_...) does not
+    landing = tmp_path / "landing"
+    base = {"customer": "cus_1", "currency": "usd", "created": 1556684805}
+    line = {"id": "sli_1", "object": "line_item", "amount": 900, "currency": "usd"}
+    _write_jsonl(
+        landing / "billing" / "invoices" / "inv.jsonl",
+        [
+            {"id": "in_A", **base, "lines": {"data": [{**line, "unique_id": "il_A1"}]}},
+            {"id": "in_B", **base, "lines": {"data": [{**line, "unique_id": "il_B1"}]}},
+            # a current line has no unique_id: its id stays
+            {"id": "in_C", **base, "lines": {"data": [{**line, "id": "il_C1"}]}},
+        ],
+    )
+    report = load_landing(con, landing, systems=["billing"], loaded_at=RUN_AT)
+    assert_clean(con, report)
+    assert rows(con, "select id, invoice_id from raw_billing.invoice_line_items order by id") == [
+        ("il_A1", "in_A"),
+        ("il_B1", "in_B"),
+        ("il_C1", "in_C"),
+    ]
+
+
+def test_basil_line_without_a_subscription_takes_the_invoices_parent_subscription(con, tmp_path):
+    # from API 2025-03-31.basil the invoice names its subscription under parent
+    landing = tmp_path / "landing"
+    invoice = {
+        "id": "in_1",
+        "customer": "cus_1",
+        "currency": "usd",
+        "created": 1756684805,
+        "parent": {
+            "type": "subscription_details",
+            "subscription_details": {"subscription": "sub_1"},
+        },
+        "lines": {
+            "data": [
+                {"id": "il_1", "amount": 900, "currency": "usd", "parent": None},
+                {
+                    "id": "il_2",
+                    "amount": 100,
+                    "currency": "usd",
+                    "parent": {
+                        "type": "invoice_item_details",
+                        "invoice_item_details": {"subscription": "sub_2"},
+                    },
+                },
+            ]
+        },
+    }
+    _write_jsonl(landing / "billing" / "invoices" / "inv.jsonl", [invoice])
+    assert_clean(con, load_landing(con, landing, systems=["billing"], loaded_at=RUN_AT))
+    assert rows(con, "select id, subscription_id from raw_billing.invoices") == [("in_1", "sub_1")]
+    assert rows(
+        con, "select id, subscription_id from raw_billing.invoice_line_items order by id"
+    ) == [("il_1", "sub_1"), ("il_2", "sub_2")]

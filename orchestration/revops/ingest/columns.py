@@ -8,6 +8,8 @@ A file column feeds a contract column, in this order of precedence:
 4. it is one of the column's `aliases` in the contract (Fivetran's `plan_id` for `price_id`).
 Two file columns of kinds 1-3 for one contract column are refused naming both (which value is
 meant cannot be told); an alias only fills the rows where the columns before it are empty.
+A column's `prefer` names in the contract go the other way: such a file column wins over all
+of the above where it holds a value (Fivetran's invoice line `unique_id` over `id`).
 
 Deletion markers: `_fivetran_deleted` = true (Fivetran's, for a record deleted in the source),
 and `is_deleted`/`deleted` in a table whose contract has no such column (Fivetran's Stripe
@@ -16,7 +18,9 @@ invoice, price, product), mark a deleted record: they set the table's deletion f
 not load as a live record). `_fivetran_active` (history mode) = false
 marks a past version: loaded where the table orders its versions by a column of the record
 (`updated_by`, e.g. system_modstamp), skipped with a note where it has none (the versions
-would be indistinguishable: one file, one load). `_fivetran_synced` is ignored (reported as
+would be indistinguishable: one file, one load). A key with no row where `_fivetran_active` =
+true was deleted in the source: every version of it is marked deleted as above (deletion flag,
+else quarantine). `_fivetran_synced` is ignored (reported as
 an extra column): the version order stays the table's `updated_by`, then the landing day.
 """
 
@@ -52,6 +56,7 @@ class Resolution:
     sources: dict[str, list[str]] = field(default_factory=dict)  # contract column -> file cols
     extra: list[str] = field(default_factory=list)  # file columns that feed nothing
     renamed: list[str] = field(default_factory=list)  # 'File Name -> column' (notes)
+    preferred: list[str] = field(default_factory=list)  # 'file column -> column' (notes)
     deleted_markers: list[str] = field(default_factory=list)  # file columns: true = deleted
     fivetran_active: str | None = None  # the file's _fivetran_active column
 
@@ -66,10 +71,12 @@ def resolve(table: Table, names: list[str], renames: dict[str, str] | None = Non
     contract column (matched case-insensitively)."""
     known = {c.name for c in table.columns}
     by_alias = {a: (c.name, i) for c in table.columns for i, a in enumerate(c.aliases)}
+    by_prefer = {a: (c.name, i) for c in table.columns for i, a in enumerate(c.prefer)}
     wanted = {k.strip().lower(): v for k, v in (renames or {}).items()}
     out = Resolution()
     primary: dict[str, tuple[str, str]] = {}  # contract column -> (file column, how)
     aliased: dict[str, list[tuple[int, str]]] = {}
+    preferred: dict[str, list[tuple[int, str]]] = {}
     for name in names:
         low, api = name.strip().lower(), api_name(name)
         if low in wanted:
@@ -79,6 +86,11 @@ def resolve(table: Table, names: list[str], renames: dict[str, str] | None = Non
             target, how = low, "its name"
         elif api in known:
             target, how = api, f"its API name ({api})"
+        elif low in by_prefer:
+            column, order = by_prefer[low]
+            preferred.setdefault(column, []).append((order, name))
+            out.preferred.append(f"{name} -> {column}")
+            continue
         elif low in by_alias or api in by_alias:
             column, order = by_alias[low if low in by_alias else api]
             aliased.setdefault(column, []).append((order, name))
@@ -101,7 +113,8 @@ def resolve(table: Table, names: list[str], renames: dict[str, str] | None = Non
             )
         primary[target] = (name, how)
     for col in table.columns:
-        sources = [primary[col.name][0]] if col.name in primary else []
+        sources = [n for _, n in sorted(preferred.get(col.name, []))]
+        sources += [primary[col.name][0]] if col.name in primary else []
         sources += [n for _, n in sorted(aliased.get(col.name, []))]
         if sources:
             out.sources[col.name] = sources

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from revops.config import PROJECT_DIR
-from revops.contract import LINEAGE_COLUMNS, Table, load_contract
+from revops.contract import LINEAGE_COLUMNS, Column, Table, load_contract
 from revops.ingest.discover import FORMATS
 from revops.ingest.mapping import MAPPING_FILE
 from revops.ingest.readers import NESTED
@@ -122,8 +122,10 @@ def render_landing_contract() -> str:
         "- Flat files (CSV, Parquet): a column is found by its name (any case), by its",
         "  Salesforce API name in snake_case (`AccountId` -> `account_id`, `Team__c` -> `team_c`,",
         "  `UserRole.Name` -> `user_role_name`), or by one of its **other names** (Fivetran's),",
-        "  which fill the rows where the columns before them are empty. Two file columns for one",
-        "  contract column by name or API name reject the file, naming both.",
+        "  which fill the rows where the columns before them are empty; a name marked",
+        "  *(preferred)* goes first instead: it wins over the column's own name where it holds",
+        "  a value (in JSON too, over the json path). Two file columns for one contract column",
+        "  by name or API name reject the file, naming both.",
         "- Epoch columns also take ISO 8601 timestamps (Fivetran lands Stripe's times so),",
         "  converted to unix seconds under the same plausible range (`9999-12-31` is quarantined).",
         "- Fivetran's `_fivetran_deleted` = true (and `is_deleted`/`deleted` = true in a table",
@@ -131,6 +133,8 @@ def render_landing_contract() -> str:
         "  quarantines the row where the table has none; in history mode",
         "  (`_fivetran_active`) every version loads where the table orders versions by a record",
         "  column (`Latest version by`), else only the active one (a note counts the others);",
+        "  a key with no active version was deleted in the source: its versions are flagged",
+        "  deleted, or quarantined where the table has no deletion flag;",
         "  `_fivetran_synced` is ignored: the version order stays the table's own.",
         "- Lineage columns added to every raw table: "
         + ", ".join(f"`{n}` ({t.lower()})" for n, t in LINEAGE_COLUMNS.items())
@@ -157,7 +161,7 @@ def render_landing_contract() -> str:
             if nested:
                 lines.append(
                     f"- JSON files also feed `{table.raw_schema}.{nested[0]}` from "
-                    f"`{nested[1]}` (parent fields fill: "
+                    f"`{nested[1]}` (the parent's columns fill the child's empty ones: "
                     + ", ".join(f"`{c}` <- `{p}`" for c, p in nested[2].items())
                     + ")"
                 )
@@ -177,11 +181,17 @@ def render_landing_contract() -> str:
                 lines.append(
                     f"| `{c.name}` | {c.type} | {c.duckdb_type} | {'yes' if c.required else ''} "
                     f"| {allowed} | {paths} "
-                    f"| {', '.join(f'`{a}`' for a in c.aliases)} | {notes.strip()} |"
+                    f"| {_other_names(c)} | {notes.strip()} |"
                 )
             lines.append("")
     lines += _mapping_section()
     return "\n".join(lines)
+
+
+def _other_names(col: Column) -> str:
+    """A column's other names in flat files: preferred ones first (they win), then aliases."""
+    names = [f"`{p}` (preferred)" for p in col.prefer] + [f"`{a}`" for a in col.aliases]
+    return ", ".join(names)
 
 
 def write_landing_contract(path: Path = DOC_PATH) -> Path:

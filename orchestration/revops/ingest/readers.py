@@ -33,13 +33,14 @@ from revops.ingest.discover import LandingFile
 from revops.ingest.mapping import TableMapping, value_case
 
 # Stripe parents whose API objects carry child lists: parent table -> (child table, list path,
-# child column -> parent JSON path used when the child lacks the value).
+# child column -> parent column whose value (read by its json_path list) is used when the
+# child lacks one).
 NESTED: dict[tuple[str, str], tuple[str, str, dict[str, str]]] = {
     ("billing", "subscriptions"): ("subscription_items", "items.data", {"subscription_id": "id"}),
     ("billing", "invoices"): (
         "invoice_line_items",
         "lines.data",
-        {"invoice_id": "id", "subscription_id": "subscription"},
+        {"invoice_id": "id", "subscription_id": "subscription_id"},
     ),
 }
 MAX_JSON_BYTES = 1 << 30
@@ -276,6 +277,17 @@ def _is_true(ref: str) -> str:
     return f"coalesce(lower(trim(cast({ref} as varchar))) in ('true', '1'), false)"
 
 
+def _with_key_active(table: Table, source_sql: str, res: Resolution) -> str:
+    """`source_sql` plus `_ing_key_active`: whether the row's key has a version with
+    _fivetran_active = true in the file (none: the record was deleted in the source)."""
+    active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
+    keys = ", ".join(_flat_value(res.sources[k]) for k in table.key if k in res.sources)
+    return (
+        f"select r.*, bool_or(coalesce({active}, 'true') not in ('false', '0')) "
+        f"over (partition by {keys or 'null'}) as _ing_key_active from ({source_sql}) as r"
+    )
+
+
 def _stage_flat(
     con: duckdb.DuckDBPyConnection,
     table: Table,
@@ -286,11 +298,17 @@ def _stage_flat(
 ) -> StagedTable:
     """Stage a flat file's rows as text columns of the contract (see columns.py for which file
     column feeds which contract column and what Fivetran's system columns do)."""
+    # Fivetran history mode: a key with no active row in the file was deleted in the source
+    key_gone = ""
+    if res.fivetran_active:
+        source_sql = _with_key_active(table, source_sql, res)
+        key_gone = "not r._ing_key_active"
     cols = []
     for c in table.columns:
         value = _flat_value(res.sources[c.name]) if c.name in res.sources else "null"
-        if res.deleted_markers and c.name == table.deleted_column:
-            deleted = " or ".join(_is_true("r." + _ident(m)) for m in res.deleted_markers)
+        if c.name == table.deleted_column and (res.deleted_markers or key_gone):
+            flags = [_is_true("r." + _ident(m)) for m in res.deleted_markers]
+            deleted = " or ".join(flags + ([key_gone] if key_gone else []))
             value = f"case when {deleted} then 'true' else {value} end"
         cols.append(f"cast({value} as varchar) as {_ident(c.name)}")
     checks = []
@@ -308,10 +326,26 @@ def _stage_flat(
                 ),
             )
         )
+    if key_gone and table.deleted_column is None:
+        alias = res.fivetran_active.strip().lower()
+        cols.append(f"cast(r.{_ident(res.fivetran_active)} as varchar) as {_ident(alias)}")
+        cols.append("r._ing_key_active")
+        checks.append(
+            (
+                alias,
+                "not _ing_key_active",
+                _lit(
+                    f"deleted in the source (no version of its key has {alias} = true) and "
+                    f"{table.qualified_name} has no deletion flag: not loaded as a live record"
+                ),
+            )
+        )
     where = ""
     if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
+        # one version per key: the active one, or every version of a deleted key (flagged or
+        # quarantined above, so that the key does not stay live)
         active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
-        where = f" where coalesce({active}, 'true') not in ('false', '0')"
+        where = f" where coalesce({active}, 'true') not in ('false', '0') or {key_gone}"
     record = "{" + ", ".join(f"{_lit(n)}: r.{_ident(n)}" for n in names) + "}"
     relation = f"_ing_{table.name}"
     con.execute(
@@ -327,23 +361,30 @@ def _flat_notes(
 ) -> list[str]:
     """What the loader did with the file's columns that the user should know."""
     notes = []
+    # the file columns of each contract column, less those its `prefer` names
+    own = {
+        c: [n for n in ns if f"{n} -> {c}" not in res.preferred] for c, ns in res.sources.items()
+    }
     api = [
         f"{n} -> {c}"
-        for c, ns in res.sources.items()
+        for c, ns in own.items()
         for n in ns[:1]
         if n.strip().lower() != c and f"{n} -> {c}" not in res.renamed
     ]
-    aliased = [f"{n} -> {c}" for c, ns in res.sources.items() for n in ns[1:]]
+    aliased = [f"{n} -> {c}" for c, ns in own.items() for n in ns[1:]]
     if res.renamed:
         notes.append(f"columns renamed by the mapping file: {', '.join(res.renamed)}")
     if api:
         notes.append(f"columns read by their other names: {', '.join(api)}")
     if aliased:
         notes.append(f"empty values filled from: {', '.join(aliased)}")
+    if res.preferred:
+        notes.append(f"values taken first from: {', '.join(res.preferred)}")
     if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
         active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
         past = con.execute(
-            f"select count(*) from ({source_sql}) as r where {active} in ('false', '0')"
+            f"select count(*) from ({_with_key_active(table, source_sql, res)}) as r "
+            f"where {active} in ('false', '0') and r._ing_key_active"
         ).fetchone()[0]
         if past:
             notes.append(
@@ -472,9 +513,10 @@ def _stage_parquet(
 
 
 def _candidate_paths(col: Column) -> list[str]:
-    """Where a column may sit in an object, in order: each json_path (one per API shape), each
-    followed by the id's parent (`price.id` -> `price`, an unexpanded id), then its name."""
-    paths: list[str] = []
+    """Where a column may sit in an object, in order: its `prefer` keys, each json_path (one
+    per API shape), each followed by the id's parent (`price.id` -> `price`, an unexpanded
+    id), then its name."""
+    paths: list[str] = list(col.prefer)
     for path in col.json_paths or (col.name,):
         paths.append(path)
         if path.endswith(".id"):
@@ -556,16 +598,18 @@ def _path_value(path: str, own: _PathList, as_json: bool) -> str:
 
 
 def _column_expr(
-    col: Column, parent_paths: dict[str, str], own: _PathList, parent: _PathList
+    col: Column, parent_paths: dict[str, list[str]], own: _PathList, parent: _PathList
 ) -> str:
     exprs = [_path_value(p, own, col.type == "json") for p in _candidate_paths(col)]
-    if col.name in parent_paths:
-        exprs.append(_json_value(parent.ref(parent_paths[col.name]), False))
+    exprs += [_path_value(p, parent, False) for p in parent_paths.get(col.name, [])]
     return exprs[0] if len(exprs) == 1 else f"coalesce({', '.join(exprs)})"
 
 
 def _stage_json_table(
-    con: duckdb.DuckDBPyConnection, table: Table, source: str, parent_paths: dict[str, str]
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    source: str,
+    parent_paths: dict[str, list[str]],
 ) -> tuple[str, set[str]]:
     """Stage objects of `source` (columns _row_id, _source_row, o, _parent) for one table."""
     relation = f"_ing_{table.name}"
@@ -675,10 +719,14 @@ def _stage_json(con: duckdb.DuckDBPyConnection, lf: LandingFile) -> StagedFile:
 
     nested = NESTED.get((lf.table.system, lf.table.name))
     if nested:
-        child_name, list_path, parent_paths = nested
+        child_name, list_path, parent_columns = nested
         child = get_table(lf.table.system, child_name)
+        # the parent column's paths, one per API shape (basil's parent.subscription_details)
+        parent_paths = {
+            c: _candidate_paths(lf.table.column(pc)) for c, pc in parent_columns.items()
+        }
         # each child keeps only the parent's keys it may fall back on, not a copy of the parent
-        tops = sorted({p.split(".")[0] for p in parent_paths.values()})
+        tops = sorted({_top_key(p) for ps in parent_paths.values() for p in ps})
         parent = ", ".join(f"{_lit(t)}, json_extract(o, {_lit('$.' + t)})" for t in tops)
         con.execute(
             "create or replace temp table _ing_children as "
