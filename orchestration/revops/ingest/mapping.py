@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from revops.contract import Table, load_contract
+from revops.ingest.sqltext import lit as _lit
 
 MAPPING_FILE = "mapping.yml"
 SECTIONS = ("columns", "values")
@@ -187,10 +188,6 @@ def load_mapping(landing_dir: Path) -> Mapping:
                 f"{label}: {exc}; the files of {key} are not loaded until it is fixed"
             )
     return out
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _like(pattern: str) -> str:

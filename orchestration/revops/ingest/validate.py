@@ -25,6 +25,8 @@ from __future__ import annotations
 import duckdb
 
 from revops.contract import Column, Table
+from revops.ingest.sqltext import ident as _ident
+from revops.ingest.sqltext import lit as _lit
 
 TYPE_WORDS: dict[str, str] = {
     "string": "a string",
@@ -42,14 +44,6 @@ TYPE_WORDS: dict[str, str] = {
 # The plausible epoch range, in unix seconds: [1990-01-01, 2100-01-01).
 EPOCH_FIRST, EPOCH_END = 631_152_000, 4_102_444_800
 EPOCH_RANGE_TEXT = "1990-01-01 .. 2100-01-01"
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _whole(v: str) -> str:
