@@ -31,6 +31,8 @@ from revops.contract import SUM_PATH, Column, Table, get_table
 from revops.ingest.columns import ColumnConflict, Resolution, resolve
 from revops.ingest.discover import LandingFile
 from revops.ingest.mapping import TableMapping, value_case
+from revops.ingest.sqltext import ident as _ident
+from revops.ingest.sqltext import lit as _lit
 
 # Stripe parents whose API objects carry child lists: parent table -> (child table, list path,
 # child column -> parent column whose value (read by its json_path list) is used when the
@@ -137,14 +139,6 @@ def target_tables(lf: LandingFile) -> list[Table]:
     if nested and lf.fmt in ("json", "jsonl"):
         return [lf.table, get_table(lf.table.system, nested[0])]
     return [lf.table]
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _duck_error(exc: Exception) -> str:
@@ -273,17 +267,32 @@ def _flat_value(sources: list[str]) -> str:
     return "coalesce(" + ", ".join(f"nullif({ref}, '')" for ref in refs) + ")"
 
 
+def _text(ref: str) -> str:
+    return f"lower(trim(cast({ref} as varchar)))"
+
+
 def _is_true(ref: str) -> str:
-    return f"coalesce(lower(trim(cast({ref} as varchar))) in ('true', '1'), false)"
+    return f"coalesce({_text(ref)} in ('true', '1'), false)"
+
+
+def _is_active(res: Resolution) -> str:
+    """SQL: the row is a current version (its _fivetran_active is not false; empty counts as
+    current)."""
+    return f"coalesce({_text('r.' + _ident(res.fivetran_active))}, 'true') not in ('false', '0')"
+
+
+def _one_version_per_key(table: Table, res: Resolution) -> bool:
+    """A history-mode file of a table that orders versions by no record column: only the
+    active version of each key loads."""
+    return bool(res.fivetran_active) and table.updated_by in (None, "_loaded_at")
 
 
 def _with_key_active(table: Table, source_sql: str, res: Resolution) -> str:
     """`source_sql` plus `_ing_key_active`: whether the row's key has a version with
     _fivetran_active = true in the file (none: the record was deleted in the source)."""
-    active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
     keys = ", ".join(_flat_value(res.sources[k]) for k in table.key if k in res.sources)
     return (
-        f"select r.*, bool_or(coalesce({active}, 'true') not in ('false', '0')) "
+        f"select r.*, bool_or({_is_active(res)}) "
         f"over (partition by {keys or 'null'}) as _ing_key_active from ({source_sql}) as r"
     )
 
@@ -341,11 +350,10 @@ def _stage_flat(
             )
         )
     where = ""
-    if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
+    if _one_version_per_key(table, res):
         # one version per key: the active one, or every version of a deleted key (flagged or
         # quarantined above, so that the key does not stay live)
-        active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
-        where = f" where coalesce({active}, 'true') not in ('false', '0') or {key_gone}"
+        where = f" where {_is_active(res)} or {key_gone}"
     record = "{" + ", ".join(f"{_lit(n)}: r.{_ident(n)}" for n in names) + "}"
     relation = f"_ing_{table.name}"
     con.execute(
@@ -380,11 +388,10 @@ def _flat_notes(
         notes.append(f"empty values filled from: {', '.join(aliased)}")
     if res.preferred:
         notes.append(f"values taken first from: {', '.join(res.preferred)}")
-    if res.fivetran_active and table.updated_by in (None, "_loaded_at"):
-        active = f"lower(trim(cast(r.{_ident(res.fivetran_active)} as varchar)))"
+    if _one_version_per_key(table, res):
         past = con.execute(
             f"select count(*) from ({_with_key_active(table, source_sql, res)}) as r "
-            f"where {active} in ('false', '0') and r._ing_key_active"
+            f"where not ({_is_active(res)}) and r._ing_key_active"
         ).fetchone()[0]
         if past:
             notes.append(
