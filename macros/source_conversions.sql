@@ -32,6 +32,17 @@
     )
 {%- endmacro %}
 
+{#- The upper-case currency of a CRM amount. A Salesforce org without multi-currency exports no
+    CurrencyIsoCode at all: when the column is empty in every row of the table, the amounts are
+    in var crm_default_currency. A blank cell among currencies stays NULL (listed in
+    dq_fx_rates_missing as XXX), never guessed. -#}
+{% macro crm_currency_code(column) -%}
+    coalesce(
+        upper(trim({{ column }})),
+        case when max({{ column }}) over () is null then upper('{{ var("crm_default_currency") }}') end
+    )
+{%- endmacro %}
+
 {#- Micros (Google Ads cost_micros) to major units. -#}
 {% macro micros_to_major_units(amount) -%}
     cast(cast({{ amount }} as {{ dbt.type_numeric() }}) / 1000000 as {{ dbt.type_numeric() }})

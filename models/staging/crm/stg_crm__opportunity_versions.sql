@@ -26,15 +26,7 @@ renamed as (
         type as opportunity_type,
         forecast_category_name as forecast_category,
         lead_source,
-        coalesce(
-            upper(trim(currency_iso_code)),
-            -- an org without multi-currency exports no currency at all; a blank cell among
-            -- currencies stays NULL (listed in dq_fx_rates_missing as XXX), never guessed
-            case
-                when max(currency_iso_code) over () is null
-                    then upper('{{ var("crm_default_currency") }}')
-            end
-        ) as currency_code,
+        {{ crm_currency_code('currency_iso_code') }} as currency_code,
 
         -- numerics
         amount,
