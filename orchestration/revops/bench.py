@@ -614,10 +614,10 @@ def _stage_ingest(start: str, end: str) -> dict[str, Any]:
 def _stage_checks(start: str, end: str) -> dict[str, Any]:
     """What the asset checks call: measure every suite in DuckDB (raw suites scoped to the
     window), then validate with GX."""
-    from revops.checks.gx_run import gx_docs_dir, validate
+    from revops.checks.gx_run import validate
     from revops.checks.metrics import measure
     from revops.checks.suites import mart_suites, raw_suites
-    from revops.config import warehouse_path
+    from revops.config import gx_docs_dir, warehouse_path
     from revops.warehouse import reader
 
     window = _window(start, end)

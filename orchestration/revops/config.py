@@ -1,8 +1,24 @@
-"""Paths and settings, read from environment variables with working defaults."""
+"""Paths and settings: the one module that reads the environment, each value with a working
+default. Read at call time, never at import, so a test or a run can set them first.
+
+| env | setting |
+| --- | --- |
+| REVOPS_WAREHOUSE | the working DuckDB file (default warehouse/revops.duckdb) |
+| REVOPS_LANDING | where source exports are dropped (default landing/) |
+| REVOPS_PUBLISHED | where the published file and Parquet go (default <warehouse dir>/published) |
+| REVOPS_GX_DOCS | Great Expectations Data Docs (default <warehouse dir>/gx_docs) |
+| REVOPS_DBT_TARGET_DIR | the manifest Dagster loads (default target/) |
+| DBT_TARGET_PATH | where each run's dbt artifacts go (default target/) |
+| REVOPS_BAD_FILE_POLICY | lenient or strict |
+| REVOPS_PARTITIONS_START | the first daily partition (default 2024-11-01) |
+| REVOPS_DAILY_CRON | the daily schedule, 'M H * * *' UTC (default 0 6 * * *) |
+| DAGSTER_HOME | the Dagster instance of `revops run` (default .dagster_home/) |
+"""
 
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -21,6 +37,39 @@ def warehouse_path() -> Path:
 def landing_dir() -> Path:
     """Where source exports are dropped (env REVOPS_LANDING)."""
     return _path("REVOPS_LANDING", PROJECT_DIR / "landing")
+
+
+def published_dir() -> Path:
+    """Where published files go (env REVOPS_PUBLISHED, default <warehouse dir>/published)."""
+    return _path("REVOPS_PUBLISHED", warehouse_path().parent / "published")
+
+
+def gx_docs_dir() -> Path:
+    """Root folder of the Data Docs (env REVOPS_GX_DOCS, default <warehouse dir>/gx_docs)."""
+    return _path("REVOPS_GX_DOCS", warehouse_path().parent / "gx_docs")
+
+
+def dagster_home() -> Path:
+    """The Dagster instance `revops run` uses (env DAGSTER_HOME, default .dagster_home/)."""
+    return _path("DAGSTER_HOME", PROJECT_DIR / ".dagster_home")
+
+
+DEFAULT_PARTITIONS_START = "2024-11-01"  # the first day of the demo history
+PARTITIONS_START_ENV = "REVOPS_PARTITIONS_START"
+
+
+def partitions_start() -> str:
+    """First daily partition (env REVOPS_PARTITIONS_START, ISO date, default 2024-11-01)."""
+    value = os.environ.get(PARTITIONS_START_ENV, DEFAULT_PARTITIONS_START)
+    return date.fromisoformat(value).isoformat()
+
+
+DEFAULT_DAILY_CRON = "0 6 * * *"
+
+
+def daily_cron() -> str:
+    """The daily schedule's cron (env REVOPS_DAILY_CRON, UTC)."""
+    return os.environ.get("REVOPS_DAILY_CRON", DEFAULT_DAILY_CRON)
 
 
 def dbt_project_dir() -> Path:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import dagster as dg
 
-DEFAULT_DAILY_CRON = "0 6 * * *"
+from revops.config import daily_cron
 
 # Steps run one after another in one process: DuckDB takes one writer at a time, and the
 # writer lock in revops.warehouse makes a second run wait rather than fail.
@@ -33,7 +32,7 @@ def daily_time(cron: str) -> tuple[int, int]:
     return int(match[1]), int(match[2])
 
 
-_minute, _hour = daily_time(os.environ.get("REVOPS_DAILY_CRON", DEFAULT_DAILY_CRON))
+_minute, _hour = daily_time(daily_cron())
 
 # Each tick (06:00 UTC by default) runs the partition of the day that just ended.
 revops_daily_schedule = dg.build_schedule_from_partitioned_job(

@@ -8,25 +8,18 @@ of those days), the raw checks validate and dbt's incremental models reprocess
 
 from __future__ import annotations
 
-import os
 from datetime import date, timedelta
 from typing import Any
 
 import dagster as dg
 
-DEFAULT_START = "2024-11-01"  # the first day of the demo history
-PARTITIONS_START_ENV = "REVOPS_PARTITIONS_START"
+from revops.config import partitions_start
+
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 PARTITION_TAG = "dagster/partition"
 
 Window = tuple[date, date]
-
-
-def partitions_start() -> str:
-    """First partition (env REVOPS_PARTITIONS_START, ISO date, default 2024-11-01)."""
-    value = os.environ.get(PARTITIONS_START_ENV, DEFAULT_START)
-    return date.fromisoformat(value).isoformat()
 
 
 daily_partitions = dg.DailyPartitionsDefinition(start_date=partitions_start(), timezone="UTC")

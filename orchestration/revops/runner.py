@@ -141,7 +141,7 @@ def resolve_window(
     if lo < first or hi > last:
         raise ValueError(
             f"window {lo} .. {hi} is outside the daily partitions {first} .. {last} "
-            f"(the first day is env {partitions.PARTITIONS_START_ENV})"
+            f"(the first day is env REVOPS_PARTITIONS_START)"
         )
     return (lo, hi), notes
 
@@ -315,7 +315,7 @@ def run(
     for schema, (tables, rows) in schema_row_counts(db_path).items():
         print(f"        {schema:<14} {tables:>3} relations {rows:>12,} rows")
     print(f"\nDone in {time.monotonic() - started:.0f}s.")
-    from revops.checks.gx_run import gx_docs_dir
+    from revops.config import gx_docs_dir
     from revops.publish import published_dir
 
     print(f"Warehouse:  {db_path}   (working file: ingestion and dbt write here)")

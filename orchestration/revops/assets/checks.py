@@ -122,8 +122,7 @@ def build_gx_check(
         description=f"Great Expectations suites ({docs_subdir}), measured inside DuckDB",
     )
     def _gx_checks(context: dg.AssetCheckExecutionContext) -> Iterator[dg.AssetCheckResult]:
-        from revops.checks.gx_run import gx_docs_dir
-        from revops.config import warehouse_path
+        from revops.config import gx_docs_dir, warehouse_path
 
         docs_dir = gx_docs_dir() / context.op_execution_context.run_id / docs_subdir
         window = window_of(context)

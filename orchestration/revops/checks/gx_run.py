@@ -20,15 +20,8 @@ from typing import Any
 
 from revops.checks.metrics import Measurement
 from revops.checks.rules import Rule, Severity, Suite
-from revops.config import warehouse_path
 
 DOCS_SITE = "revops"
-
-
-def gx_docs_dir() -> Path:
-    """Root folder of the Data Docs (env REVOPS_GX_DOCS, default <warehouse dir>/gx_docs)."""
-    value = os.environ.get("REVOPS_GX_DOCS")
-    return Path(value).expanduser().resolve() if value else warehouse_path().parent / "gx_docs"
 
 
 @dataclass

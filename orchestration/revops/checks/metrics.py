@@ -10,7 +10,8 @@ from datetime import date
 
 import duckdb
 
-from revops.checks.rules import Suite, quote
+from revops.checks.rules import Suite
+from revops.sql import ident as quote
 
 
 @dataclass

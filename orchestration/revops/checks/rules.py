@@ -19,14 +19,6 @@ ERROR: Severity = "error"
 WARN: Severity = "warn"
 
 
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def sql_list(values: tuple[str, ...] | list[str]) -> str:
-    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-
-
 @dataclass(frozen=True)
 class Rule:
     """One measured invariant.

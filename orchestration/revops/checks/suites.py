@@ -28,9 +28,11 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 
-from revops.checks.rules import ERROR, WARN, Rule, Severity, Suite, quote, sql_list
+from revops.checks.rules import ERROR, WARN, Rule, Severity, Suite
 from revops.config import PROJECT_DIR
 from revops.contract import LINEAGE_COLUMNS, Column, Table, all_tables
+from revops.sql import ident as quote
+from revops.sql import lit_list as sql_list
 
 FUTURE_TOLERANCE_DAYS = 1
 ROW_COUNT_MIN_RATIO = 0.5

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from revops.contract import Table, load_contract
-from revops.ingest.sqltext import lit as _lit
+from revops.sql import lit as _lit
 
 MAPPING_FILE = "mapping.yml"
 SECTIONS = ("columns", "values")

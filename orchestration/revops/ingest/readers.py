@@ -31,8 +31,8 @@ from revops.contract import SUM_PATH, Column, Table, get_table
 from revops.ingest.columns import ColumnConflict, Resolution, resolve
 from revops.ingest.discover import LandingFile
 from revops.ingest.mapping import TableMapping, value_case
-from revops.ingest.sqltext import ident as _ident
-from revops.ingest.sqltext import lit as _lit
+from revops.sql import ident as _ident
+from revops.sql import lit as _lit
 
 # Stripe parents whose API objects carry child lists: parent table -> (child table, list path,
 # child column -> parent column whose value (read by its json_path list) is used when the

@@ -25,8 +25,8 @@ from __future__ import annotations
 import duckdb
 
 from revops.contract import Column, Table
-from revops.ingest.sqltext import ident as _ident
-from revops.ingest.sqltext import lit as _lit
+from revops.sql import ident as _ident
+from revops.sql import lit as _lit
 
 TYPE_WORDS: dict[str, str] = {
     "string": "a string",
