@@ -20,7 +20,7 @@ from revops import runner
 from revops.publish import DB_NAME, publish, remove_killed_publish_leftovers
 from revops.warehouse import run_lock
 
-from helpers import PROJECT_DIR, RunPaths, group_members, start_job
+from helpers import PROJECT_DIR, JobProcess, RunPaths, group_members, start_job
 
 
 def _wait_until(predicate, what: str, timeout_s: float = 60.0) -> None:
@@ -163,6 +163,12 @@ def test_a_second_run_waits_for_the_whole_first_run(tmp_path: Path) -> None:
     assert waited == []
 
 
+def _started_after(later: JobProcess, earlier: JobProcess) -> bool:
+    started = "[1/3]" in later.output()
+    assert not started or "\nDone in " in earlier.output(), "the runs overlapped"
+    return started
+
+
 @dataclass(frozen=True)
 class SecondRun(RunPaths):
     """The same warehouse as RunPaths(root, landing), with an output file of its own."""
@@ -187,10 +193,10 @@ def test_two_runs_started_together_run_one_after_the_other(
         second.wait_for(
             lambda: "waiting for the whole run" in second.output(), "the waiting line", 120
         )
-        while first.popen.poll() is None:
-            assert "[1/3]" not in second.output(), "the second run started during the first"
-            time.sleep(0.2)
-        assert first.popen.returncode == 0, first.output()[-3000:]
+        # the second run's output is read before the first's: when it has started, the first
+        # run must already have printed its last lines
+        second.wait_for(lambda: _started_after(second, first), "the second run to start", 1200)
+        assert first.popen.wait(timeout=120) == 0, first.output()[-3000:]
         assert second.popen.wait(timeout=1200) == 0, second.output()[-3000:]
     finally:
         for job in (first, second):
