@@ -10,7 +10,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
-SCALE ?=
+SCALE ?= 0.2
 BENCH_SCALES ?= 0.1 1
 
 .PHONY: run test dev lint unit dbt-test manifest bench clean venv
@@ -32,8 +32,10 @@ target/manifest.json: $(STAMP) dbt_project.yml profiles.yml $(shell find models 
 
 manifest: target/manifest.json
 
+# The demo is asked for here, explicitly: `revops run` itself never writes landing files.
 run: target/manifest.json
-	@$(BIN)/revops run $(if $(SCALE),--scale $(SCALE))
+	@$(BIN)/revops-demo generate --if-empty --scale $(SCALE)
+	@$(BIN)/revops run
 
 dev: target/manifest.json
 	@$(BIN)/dagster dev -m revops.definitions
@@ -59,7 +61,7 @@ unit: target/manifest.json $(DUCKDB15)
 test: lint unit
 
 bench: target/manifest.json
-	@$(BIN)/revops bench --scales $(BENCH_SCALES)
+	@$(BIN)/revops-demo bench --scales $(BENCH_SCALES)
 
 clean:
 	rm -rf target logs warehouse .dagster_home .venv-duckdb15

@@ -19,7 +19,7 @@ one DuckDB pass over exactly the files that run ingests. Dashboard queries are t
 published file after the increment, and the Dagster definitions' load time once per session.
 Results go to bench/results.md.
 
-    revops bench --scales 0.1 1 [--keep] [--out bench/results.md]
+    revops-demo bench --scales 0.1 1 [--keep] [--out bench/results.md]
 
 Each stage runs as `python -m revops.bench <stage> [args]` with the bench folder in its
 environment; the parent reads the child's peak RSS and CPU time from os.wait4 (Linux: the
@@ -452,7 +452,9 @@ def time_queries(db: Path) -> dict[str, tuple[float, float]]:
 
 def generation_params(scale: float) -> dict[str, Any]:
     """What the landing files depend on: the parameters and the generator's source code."""
-    source = Path(__file__).with_name("generate")
+    import revops_demo.generate
+
+    source = Path(revops_demo.generate.__file__).parent
     digest = hashlib.sha256()
     for path in sorted(source.rglob("*.py")):
         digest.update(path.relative_to(source).as_posix().encode() + b"\0" + path.read_bytes())
@@ -558,7 +560,7 @@ def _window(start: str, end: str) -> Window:
 
 def _stage_generate(scale: str) -> dict[str, Any]:
     from revops.config import landing_dir
-    from revops.generate import generate
+    from revops_demo.generate import generate
 
     try:
         counts = generate(

@@ -13,6 +13,7 @@ warehouse is read under the writer lock, so a publish never reads a half-built d
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import uuid
@@ -142,6 +143,45 @@ def _swap_parquet(target_dir: Path, built: Path, stamp: str) -> Path:
     return link
 
 
+# Every process that publishes holds a shared flock on the published folder itself until it
+# exits (the kernel drops it when the process dies, killed or not): one descriptor per folder.
+_PUBLISH_LEASES: dict[Path, int] = {}
+
+
+def remove_killed_publish_leftovers(target_dir: Path) -> list[Path]:
+    """Remove what a publish killed mid-way left in target_dir: its temporary database
+    (.revops.duckdb.<stamp>.tmp, with its .wal), Parquet folder (.parquet.<stamp>.tmp) and
+    link (.parquet.<stamp>.link). Returns the paths removed.
+
+    Called at the start of publish(). A temporary file is removed only when no other live
+    process has published here (the removal runs under the exclusive lock, which every
+    publishing process's shared lock keeps out): a publish in progress keeps its files, and
+    what it leaves if killed goes with the next publish after its process has ended.
+    """
+    key = target_dir.resolve()
+    fd = _PUBLISH_LEASES.get(key)
+    if fd is None or os.fstat(fd).st_ino != key.stat().st_ino:  # new, or folder re-created
+        fd = _PUBLISH_LEASES[key] = os.open(key, os.O_RDONLY | os.O_DIRECTORY)
+    removed: list[Path] = []
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        pass  # another live process publishes here: its temporary files are not leftovers
+    else:
+        patterns = (f".{DB_NAME}.*.tmp", f".{DB_NAME}.*.tmp.wal", f".{PARQUET_LINK}.*.tmp")
+        for path in sorted({p for pattern in patterns for p in key.glob(pattern)}):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            removed.append(path)
+        for link in key.glob(f".{PARQUET_LINK}.*.link"):
+            link.unlink()
+            removed.append(link)
+    fcntl.flock(fd, fcntl.LOCK_SH)  # until this process exits
+    return removed
+
+
 def publish(
     source: Path | None = None, target_dir: Path | None = None, schema: str = PUBLISHED_SCHEMA
 ) -> PublishResult:
@@ -149,6 +189,7 @@ def publish(
     source = source or warehouse_path()
     target_dir = target_dir or published_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
+    remove_killed_publish_leftovers(target_dir)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
     tmp_db = target_dir / f".{DB_NAME}.{stamp}.tmp"
     tmp_parquet = target_dir / f".{PARQUET_LINK}.{stamp}.tmp"

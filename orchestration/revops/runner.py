@@ -1,5 +1,10 @@
-"""`make run`: the daily pipeline as ONE run over the days that landed, on the bundled demo
-data when landing is empty.
+"""`revops run`: the daily pipeline as ONE run over the days that landed.
+
+It never writes landing files: on an empty landing folder it says how to get the demo business
+(`make run` generates it first, by asking `revops-demo generate --if-empty`). One run at a time
+per warehouse: a second run waits for the whole first one (revops.warehouse.run_lock), and each
+run writes its steps' output to its own log, logs/revops_daily-<stamp>-<run id>.log
+(logs/revops_daily.log links to the latest).
 
 The window of the run: from the earliest day of a dated landing file not loaded yet to the
 latest day of a dated landing file (everything loaded: just the latest day); --start / --end
@@ -11,15 +16,17 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from datetime import date
+import uuid
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from revops.config import PROJECT_DIR, bad_file_policy, landing_dir, warehouse_path
 from revops.dbt_args import AS_OF_FROM_DATA
 from revops.partitions import Window
+from revops.warehouse import run_lock
 
-DEFAULT_RUN_SCALE = 0.2
+LOG_NAME = "revops_daily"
 SCHEMAS = (
     "raw_crm",
     "raw_marketing",
@@ -36,27 +43,12 @@ def landing_is_empty(landing: Path) -> bool:
     return not landing.exists() or not any(p.is_file() for p in landing.rglob("*"))
 
 
-def generate_demo(landing: Path, scale: float, seed: int, daily_days: int = 0) -> dict[str, int]:
-    """The demo business; with daily_days N, the last N days as one dated file per day."""
-    from revops.generate import generate
-
-    extra: dict[str, Any] = {"daily_days": daily_days} if daily_days else {}
-    return generate(landing, scale=scale, seed=seed, **extra)
-
-
-def ensure_demo_data(landing: Path, scale: float, seed: int, daily_days: int = 0) -> None:
-    if not landing_is_empty(landing):
-        print(f"[1/3] landing: using the files already in {landing}", flush=True)
-        return
-    days = f", the last {daily_days} days as daily files" if daily_days else ""
-    print(
-        f"[1/3] landing is empty: generating demo data (scale {scale}, seed {seed}{days})",
-        flush=True,
+def empty_landing_message(landing: Path) -> str:
+    return (
+        f"Cannot run: the landing folder {landing} holds no file. Put your exports in "
+        "<landing>/<system>/<table>/ (docs/landing_contract.md), or get the demo business: "
+        "`make run` generates it when landing/ is empty (or `revops-demo generate`)."
     )
-    started = time.monotonic()
-    counts = generate_demo(landing, scale, seed, daily_days)
-    total = sum(counts.values())
-    print(f"      {total:,} rows in {len(counts)} tables, {time.monotonic() - started:.1f}s")
 
 
 # --- the run's window -----------------------------------------------------------------------
@@ -173,6 +165,22 @@ def execution_args(window: Window) -> dict[str, Any]:
     return {"tags": run_tags(start, end)}
 
 
+def run_log_path(logs: Path, run_id: str) -> Path:
+    """A new log file of its own for one run, logs/revops_daily-<UTC stamp>-<run id>.log, and
+    logs/revops_daily.log pointed at it (a relative symlink, swapped in one rename)."""
+    logs.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    log_path = logs / f"{LOG_NAME}-{stamp}-{run_id[:8]}.log"
+    log_path.touch()
+    latest = logs / f"{LOG_NAME}.log"
+    tmp_link = logs / f".{LOG_NAME}.{run_id}.link"
+    tmp_link.symlink_to(log_path.name)
+    if latest.exists() and not latest.is_symlink():  # the single log of an older version
+        os.replace(latest, logs / f"{LOG_NAME}-before-{stamp}.log")
+    os.replace(tmp_link, latest)
+    return log_path
+
+
 def run_daily_job(
     window: Window,
     as_of_date: str | None = None,
@@ -195,8 +203,8 @@ def run_daily_job(
     run_config = job_run_config(as_of_date, full_refresh, unit_tests)
     if not quiet:
         run_config.pop("loggers")
-    log_path = warehouse_path().parent / "logs" / "revops_daily.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
+    run_id = str(uuid.uuid4())
+    log_path = run_log_path(warehouse_path().parent / "logs", run_id)
     with (
         dg.DagsterInstance.get() as instance,
         log_path.open("w") as log,
@@ -206,6 +214,7 @@ def run_daily_job(
             run_config=run_config,
             instance=instance,
             raise_on_error=False,
+            run_id=run_id,
             **execution_args(window),
         )
         for event in result.all_events:  # the whole errors, in the log file
@@ -254,14 +263,36 @@ def schema_row_counts(db_path: Path) -> dict[str, tuple[int, int]]:
 
 
 def run(
-    scale: float | None = None,
-    seed: int = 42,
     as_of_date: date | None = None,
     start: date | None = None,
     end: date | None = None,
     full_refresh: bool = False,
-    daily_days: int = 0,
     unit_tests: bool = False,
+) -> int:
+    """`revops run`: one run over the landing folder's files (never generated here), after any
+    run in progress on the same warehouse has finished; the exit code of the run."""
+    landing = landing_dir()
+    if landing_is_empty(landing):
+        print(empty_landing_message(landing))
+        return 2
+    with run_lock(warehouse_path(), on_wait=_say_waiting):
+        return _run(as_of_date, start, end, full_refresh, unit_tests)
+
+
+def _say_waiting(holder: str) -> None:
+    print(
+        f"      another run of this warehouse is in progress ({holder}): waiting for the whole "
+        "run to finish",
+        flush=True,
+    )
+
+
+def _run(
+    as_of_date: date | None,
+    start: date | None,
+    end: date | None,
+    full_refresh: bool,
+    unit_tests: bool,
 ) -> int:
     started = time.monotonic()
     landing, db_path = landing_dir(), warehouse_path()
@@ -270,7 +301,7 @@ def run(
     except ValueError as exc:
         print(f"Cannot run: {exc}")
         return 2
-    ensure_demo_data(landing, scale or DEFAULT_RUN_SCALE, seed, daily_days)
+    print(f"[1/3] landing: the files in {landing}", flush=True)
     try:
         found = landing_window(landing, loaded_paths(db_path, landing))
         window, notes = resolve_window(found, start, end)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,38 +17,77 @@ from revops.contract import LINEAGE_COLUMNS, Table, all_tables
 
 
 @contextmanager
-def writer_lock(db_path: Path | None = None, timeout_s: float | None = None) -> Iterator[None]:
-    """Hold an exclusive advisory lock beside the warehouse file.
+def _exclusive(
+    lock_path: Path,
+    timeout_s: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[None]:
+    """Hold an exclusive flock on lock_path, with the holder (pid, since when) written in it.
 
-    DuckDB allows one writing process per file; every writer in this project (ingestion, dbt,
-    publish) takes this lock first, so two runs queue instead of failing on DuckDB's own lock.
+    The kernel drops the lock when the holder's process ends, killed or not, so a lock file
+    left behind never blocks anyone. When the lock is taken, on_wait gets the holder's text
+    once; timeout_s None waits as long as it takes, else TimeoutError after timeout_s.
     """
-    db_path = db_path or warehouse_path()
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = db_path.with_name(db_path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
     with lock_path.open("a+") as fh:
-        if timeout_s is None:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        else:
-            import time
-
-            deadline = time.monotonic() + timeout_s
-            while True:
-                try:
-                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        deadline = None if timeout_s is None else time.monotonic() + timeout_s
+        waited = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not waited and on_wait is not None:
+                    fh.seek(0)
+                    on_wait(fh.read().strip() or "unknown")
+                waited = True
+                if deadline is None:
+                    fcntl.flock(fh, fcntl.LOCK_EX)
                     break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise TimeoutError(f"another run holds {lock_path}") from None
-                    time.sleep(0.2)
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another run holds {lock_path}") from None
+                time.sleep(0.2)
         try:
             fh.seek(0)
             fh.truncate()
-            fh.write(str(os.getpid()))
+            since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+            fh.write(f"pid {os.getpid()}, since {since}")
             fh.flush()
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@contextmanager
+def writer_lock(db_path: Path | None = None, timeout_s: float | None = None) -> Iterator[None]:
+    """Hold an exclusive advisory lock beside the warehouse file.
+
+    DuckDB allows one writing process per file; every writer in this project (ingestion, dbt,
+    publish) takes this lock first, so two writers queue instead of failing on DuckDB's own
+    lock.
+    """
+    db_path = db_path or warehouse_path()
+    with _exclusive(db_path.with_name(db_path.name + ".lock"), timeout_s):
+        yield
+
+
+def run_lock_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".run.lock")
+
+
+@contextmanager
+def run_lock(
+    db_path: Path | None = None, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the lock of a whole `revops run` (window, ingestion, dbt, checks, publication).
+
+    The writer lock only orders single writes, so two runs would take turns step by step and
+    one run's checks and publication would act on the other's build. A second run waits here
+    for the whole first run; on_wait gets the first run's holder text (pid, since when) once.
+    """
+    db_path = db_path or warehouse_path()
+    with _exclusive(run_lock_path(db_path), None, on_wait):
+        yield
 
 
 def connect(db_path: Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:

@@ -66,8 +66,8 @@ def demo_run(pipeline_env: PipelineEnv):
     import dagster as dg
 
     from revops.definitions import defs
-    from revops.generate import generate
     from revops.partitions import run_tags
+    from revops_demo.generate import generate
 
     counts = generate(pipeline_env.landing, scale=E2E_SCALE, seed=E2E_SEED, end_date=E2E_END)
     job = defs.resolve_job_def("revops_daily")

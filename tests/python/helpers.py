@@ -507,7 +507,7 @@ class ReferenceRun:
 @pytest.fixture(scope="session")
 def trust_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny generated demo business, written once per session (treated as read-only)."""
-    from revops.generate import generate
+    from revops_demo.generate import generate
 
     landing = tmp_path_factory.mktemp("trust") / "landing"
     generate(landing, scale=TRUST_SCALE, seed=TRUST_SEED)

@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from revops.contract import demo_tables
-from revops.generate import generate
+from revops_demo.generate import generate
 
 END = date(2026, 10, 31)
 NESTED = {"subscription_items": "subscriptions", "invoice_line_items": "invoices"}

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from revops.contract import demo_tables
-from revops.generate import generate
+from revops_demo.generate import generate
 
 from landing_reader import read_table
 

@@ -83,7 +83,7 @@ def raw_versions_across_days(db_path: Path) -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def daily_then_full(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    from revops.generate import generate
+    from revops_demo.generate import generate
 
     root = tmp_path_factory.mktemp("incremental")
     landing = root / "landing"

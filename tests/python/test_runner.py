@@ -1,5 +1,5 @@
-"""`make run` generates demo data only when the landing directory is empty, and runs ONE
-Dagster run over the window of days that landed."""
+"""`revops run` runs ONE Dagster run over the window of days that landed; the demo data is
+generated only when asked for (`revops-demo generate`, `--if-empty` for `make run`)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,13 @@ def test_landing_is_empty_for_missing_or_fileless_dirs(tmp_path: Path) -> None:
     assert not runner.landing_is_empty(tmp_path)
 
 
-def test_existing_landing_files_are_never_overwritten(
+def _generate_cli(argv: list[str]) -> int:
+    from revops_demo import cli
+
+    return cli.main(["generate", *argv])
+
+
+def test_generate_if_empty_never_overwrites_landing_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     export = tmp_path / "crm" / "opportunity" / "export.csv"
@@ -29,13 +35,16 @@ def test_existing_landing_files_are_never_overwritten(
     def must_not_generate(*args, **kwargs):
         raise AssertionError("generate() called although landing holds files")
 
-    monkeypatch.setattr("revops.generate.generate", must_not_generate)
-    runner.ensure_demo_data(tmp_path, scale=0.01, seed=1)
+    monkeypatch.setattr("revops_demo.generate.generate", must_not_generate)
+    assert _generate_cli(["--if-empty", "--landing", str(tmp_path), "--scale", "0.01"]) == 0
     assert export.read_text() == "id\n"
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == [export]
 
 
-def test_empty_landing_gets_the_demo_business(tmp_path: Path) -> None:
-    runner.ensure_demo_data(tmp_path, scale=0.01, seed=1)
+def test_generate_if_empty_writes_the_demo_business_into_an_empty_landing(
+    tmp_path: Path,
+) -> None:
+    assert _generate_cli(["--if-empty", "--landing", str(tmp_path), "--scale", "0.01"]) == 0
     systems = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
     assert systems == ["billing", "crm", "marketing", "plan"]
 
@@ -50,21 +59,6 @@ def test_job_run_config_passes_as_of_date_and_full_refresh_to_dbt() -> None:
     assert runner.job_run_config(unit_tests=True)["ops"]["revops_dbt"]["config"] == {
         "unit_tests": True
     }
-
-
-def test_daily_days_reach_the_generator_only_when_asked(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    calls = []
-
-    def fake_generate(landing, **kwargs):
-        calls.append(kwargs)
-        return {"crm.task": 1}
-
-    monkeypatch.setattr("revops.generate.generate", fake_generate)
-    runner.ensure_demo_data(tmp_path / "a", scale=0.5, seed=3)
-    runner.ensure_demo_data(tmp_path / "b", scale=0.5, seed=3, daily_days=5)
-    assert calls == [{"scale": 0.5, "seed": 3}, {"scale": 0.5, "seed": 3, "daily_days": 5}]
 
 
 # --- the window of `revops run` ----------------------------------------------------------------
@@ -165,33 +159,34 @@ def test_cli_run_options_reach_the_runner(monkeypatch: pytest.MonkeyPatch) -> No
     seen = {}
     monkeypatch.setattr(runner, "run", lambda **kwargs: seen.update(kwargs) or 0)
     argv = ["run", "--start", "2026-10-01", "--end", "2026-10-03", "--full-refresh"]
-    assert cli.main([*argv, "--daily-days", "3"]) == 0
+    assert cli.main(argv) == 0
     assert seen == {
-        "scale": None,
-        "seed": 42,
         "as_of_date": None,
         "start": D("2026-10-01"),
         "end": D("2026-10-03"),
         "full_refresh": True,
-        "daily_days": 3,
         "unit_tests": False,
     }
     assert cli.main(["run", "--unit-tests"]) == 0
     assert seen["unit_tests"] is True
+    # the demo's options are not the runtime's
+    for demo_option in (["--scale", "1"], ["--daily-days", "3"], ["--seed", "1"]):
+        with pytest.raises(SystemExit):
+            cli.main(["run", *demo_option])
+    with pytest.raises(SystemExit):
+        cli.main(["generate"])
 
 
 def test_cli_generate_passes_daily_days(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from revops import cli
-
     calls = []
 
     def fake_generate(landing, **kwargs):
         calls.append(kwargs.get("daily_days"))
         return {"crm.task": 1}
 
-    monkeypatch.setattr("revops.generate.generate", fake_generate)
-    assert cli.main(["generate", "--landing", str(tmp_path), "--daily-days", "4"]) == 0
-    assert cli.main(["generate", "--landing", str(tmp_path)]) == 0
+    monkeypatch.setattr("revops_demo.generate.generate", fake_generate)
+    assert _generate_cli(["--landing", str(tmp_path), "--daily-days", "4"]) == 0
+    assert _generate_cli(["--landing", str(tmp_path)]) == 0
     assert calls == [4, None]  # not passed at all by default
 
 

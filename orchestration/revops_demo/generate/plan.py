@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from revops.generate.core import DAY_S, FX_TO_USD, Context
+from revops_demo.generate.core import DAY_S, FX_TO_USD, Context
 
 MONTHLY_COST_USD = {
     "AE": 14_000,

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from revops.generate.core import DAY_S, FX_TO_USD, Context, day_weights, make_ids
-from revops.generate.crm import AD_CAMPAIGNS, Crm
+from revops_demo.generate.core import DAY_S, FX_TO_USD, Context, day_weights, make_ids
+from revops_demo.generate.crm import AD_CAMPAIGNS, Crm
 
 # Organic (not paid) traffic mix: (utm_source, utm_medium, referrer, landing page, weight)
 ORGANIC = [

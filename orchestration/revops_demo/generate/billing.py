@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from revops.generate import names
-from revops.generate.core import FX_TO_USD, Context, add_months_dt, dt_to_epoch
+from revops_demo.generate import names
+from revops_demo.generate.core import FX_TO_USD, Context, add_months_dt, dt_to_epoch
 
 TIERS = {  # monthly price per seat in USD cents
     "starter": ("Starter", 3000),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from revops.generate.core import DAY_S, Context, make_ids, next_working_day
-from revops.generate.crm import Crm
+from revops_demo.generate.core import DAY_S, Context, make_ids, next_working_day
+from revops_demo.generate.crm import Crm
 
 KINDS = ["call", "email", "other", "meeting", "demo"]
 TASK_TYPE = {"call": ("Call", "Call"), "email": ("Email", "Email"), "other": ("Other", "Task")}

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from revops.contract import Table, get_table
-from revops.generate import (
+from revops_demo.generate import (
     activities,
     billing,
     crm,
@@ -27,8 +27,8 @@ from revops.generate import (
     products,
     writers,
 )
-from revops.generate.core import Context
-from revops.generate.daily import Drop
+from revops_demo.generate.core import Context
+from revops_demo.generate.daily import Drop
 
 CSV_CHUNK = 250_000
 

@@ -1,7 +1,7 @@
 """Deterministic demo data: one coherent SaaS business written to the landing directory as the
 landing contract describes (CRM, marketing, billing and plan extracts).
 
-    from revops.generate import generate
+    from revops_demo.generate import generate
     counts = generate(Path("landing"), scale=1.0, seed=42)
     counts = generate(Path("landing"), scale=1.0, seed=42, daily_days=5)  # + 5 daily drops
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from revops.generate.core import Context
-from revops.generate.pipeline import run
+from revops_demo.generate.core import Context
+from revops_demo.generate.pipeline import run
 
 
 def generate(
@@ -29,7 +29,7 @@ def generate(
     one file dated end_date. With daily_days = N the rows that landed by end_date - N are one
     file per table dated that day, and each of the last N days has its own file per table (no
     file for a day without rows), carrying that day's new records, new versions of records
-    that changed, late-arriving rows and restated ad reports (see revops.generate.daily). The
+    that changed, late-arriving rows and restated ad reports (see revops_demo.generate.daily). The
     latest version of every record is the same in both layouts.
     """
     if scale <= 0:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from revops.generate import names
-from revops.generate.core import DAY_S, FX_TO_USD, Context, make_ids, sample_times
+from revops_demo.generate import names
+from revops_demo.generate.core import DAY_S, FX_TO_USD, Context, make_ids, sample_times
 
 STAGES = [
     "Prospecting",

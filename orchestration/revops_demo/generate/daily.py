@@ -34,10 +34,10 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from revops.generate.billing import Billing
-from revops.generate.core import DAY_S, Context, add_months_dt
-from revops.generate.crm import STAGES, Crm
-from revops.generate.marketing import Marketing
+from revops_demo.generate.billing import Billing
+from revops_demo.generate.core import DAY_S, Context, add_months_dt
+from revops_demo.generate.crm import STAGES, Crm
+from revops_demo.generate.marketing import Marketing
 
 LATE_ACTIVITY = 0.10  # tasks and events landing 1-3 days after their date
 LATE_SESSION = 0.12  # web analytics exports lag: sessions processed 1-3 days late

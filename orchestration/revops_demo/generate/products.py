@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from revops.generate.core import FX_TO_USD, Context, make_ids
+from revops_demo.generate.core import FX_TO_USD, Context, make_ids
 
 # code, name, family, annual list price per unit in USD, active. The three plans and the
 # onboarding package carry the names of billing's products (the warehouse matches them by name).
