@@ -1,31 +1,45 @@
-{#- Incremental runs (docs/incremental.md). A run may carry a partition window, the vars
-    partition_start and partition_end (ISO dates, inclusive): incremental models then recompute
-    the keys whose kept version landed in the window (landed_date = the raw _landed_date of the
-    version staging keeps). Without the vars they recompute the keys landed on or after the
-    latest landed_date already in the model (the last day built is redone, which is harmless).
+{#- Incremental runs (docs/incremental.md). A run may carry a partition window (ISO dates,
+    inclusive): incremental models then recompute the keys with a version landed in it. Without
+    one they recompute the keys landed on or after the latest landed_date already in the model.
     The kept version is always the latest across ALL raw rows; the window only chooses which
     keys to recompute, so an older window re-run after newer ones brings no old version back. -#}
 
-{#- The run's window as {'start': 'YYYY-MM-DD', 'end': 'YYYY-MM-DD'}, or none without the vars.
-    Both vars or neither; start <= end. -#}
+{#- A date setting of the run: the var (a developer's --vars) wins, else the environment
+    variable, read only when dbt executes (never while parsing, so dbt does not record it as a
+    parse input and a new value keeps partial parsing). Unset or empty = none. -#}
+{% macro run_date_setting(var_name, env_name) -%}
+    {%- set value = var(var_name, none) -%}
+    {%- if value is not none and value | string | trim == '' -%}
+        {%- set value = none -%}
+    {%- endif -%}
+    {%- if value is none and execute -%}
+        {%- set value = env_var(env_name, '') | trim or none -%}
+    {%- endif -%}
+    {%- if value is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set value = value | string | trim -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
+        {{ exceptions.raise_compiler_error(
+            var_name ~ " (var or " ~ env_name ~ ") must be a date YYYY-MM-DD, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
+{#- The run's window as {'start': 'YYYY-MM-DD', 'end': 'YYYY-MM-DD'}, or none: the vars
+    partition_start / partition_end, else REVOPS_PARTITION_START / REVOPS_PARTITION_END (at run
+    time only). Both or neither; start <= end. -#}
 {% macro partition_window() -%}
-    {%- set start = var('partition_start', none) -%}
-    {%- set end = var('partition_end', none) -%}
+    {%- set start = run_date_setting('partition_start', 'REVOPS_PARTITION_START') -%}
+    {%- set end = run_date_setting('partition_end', 'REVOPS_PARTITION_END') -%}
     {%- if start is none and end is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- if start is none or end is none -%}
         {{ exceptions.raise_compiler_error(
-            "set both partition_start and partition_end, or neither (got "
-            ~ start ~ ", " ~ end ~ ")") }}
+            "set both partition_start and partition_end (or REVOPS_PARTITION_START and "
+            ~ "REVOPS_PARTITION_END), or neither (got " ~ start ~ ", " ~ end ~ ")") }}
     {%- endif -%}
-    {%- set start = start | string | trim -%}
-    {%- set end = end | string | trim -%}
-    {%- for value in [start, end] -%}
-        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
-            {{ exceptions.raise_compiler_error("partition dates must be YYYY-MM-DD, got " ~ value) }}
-        {%- endif -%}
-    {%- endfor -%}
     {%- if start > end -%}
         {{ exceptions.raise_compiler_error("partition_start " ~ start ~ " is after partition_end " ~ end) }}
     {%- endif -%}

@@ -1,5 +1,6 @@
-"""Data tests scoped to the run's window (macros/test_window.sql): a test whose `where` holds
-__landed_in_window__ checks only the rows landed in a run's window, and every row without one.
+"""Data tests scoped to the run's window (macros/test_window.sql): a <test>_in_window checks
+only the rows landed in a run's window (vars or REVOPS_PARTITION_*), and every row without a
+window or in a full refresh.
 
 Real dbt on a copy of the reference run's warehouse, with one bad CRM task version (no creation
 time) landed on a day of its own.
@@ -18,7 +19,7 @@ from helpers import run_dbt
 
 pytestmark = pytest.mark.slow
 
-TEST = "not_null_stg_crm__task_versions_created_at"
+TEST = "not_null_in_window_stg_crm__task_versions_created_at"
 BAD_DAY = "2026-10-20"  # no landing file of the demo is dated this day
 
 
@@ -39,11 +40,17 @@ def bad_version_warehouse(demo_run, pipeline_env, tmp_path_factory) -> Path:
     return warehouse
 
 
-def _run_test(warehouse: Path, root: Path, dbt_vars: dict[str, str] | None) -> tuple[str, int]:
-    args = ["test", "--select", TEST]
+def _run_test(
+    warehouse: Path,
+    root: Path,
+    dbt_vars: dict[str, str] | None,
+    *extra: str,
+    env: dict[str, str] | None = None,
+) -> tuple[str, int]:
+    args = ["build", "--select", TEST, *extra]
     if dbt_vars:
         args += ["--vars", json.dumps(dbt_vars)]
-    (result,) = run_dbt(warehouse, root, args, timeout=600)["results"]
+    (result,) = run_dbt(warehouse, root, args, timeout=600, env=env)["results"]
     return result["status"], result["failures"]
 
 
@@ -67,3 +74,15 @@ def test_the_window_of_the_bad_version_fails(bad_version_warehouse, tmp_path) ->
 
 def test_without_a_window_every_row_is_checked(bad_version_warehouse, tmp_path) -> None:
     assert _run_test(bad_version_warehouse, tmp_path, None) == ("fail", 1)
+
+
+def test_the_window_from_the_environment_applies(bad_version_warehouse, tmp_path) -> None:
+    env = {"REVOPS_PARTITION_START": "2026-10-19", "REVOPS_PARTITION_END": BAD_DAY}
+    assert _run_test(bad_version_warehouse, tmp_path, None, env=env) == ("fail", 1)
+    env = {"REVOPS_PARTITION_START": "2026-10-30", "REVOPS_PARTITION_END": "2026-10-31"}
+    assert _run_test(bad_version_warehouse, tmp_path / "other", None, env=env) == ("pass", 0)
+
+
+def test_a_full_refresh_checks_every_row(bad_version_warehouse, tmp_path) -> None:
+    window = _window("2026-10-30", "2026-10-31")
+    assert _run_test(bad_version_warehouse, tmp_path, window, "--full-refresh") == ("fail", 1)
