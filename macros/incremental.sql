@@ -74,47 +74,17 @@
     where {{ landed_window_predicate(landed_column, this_column) }}
 {%- endmacro %}
 
-{#- A post_hook that deletes from the model the keys whose kept version is now soft-deleted, among
-    the keys landed in the run's window (staging drops them, so recomputing alone would leave the
-    old row behind). sources: a list of [versions relation, versions key column, updated column,
-    deleted column]; model_key: the model's column holding that key. A key deleted and restored
-    (a later live version) is kept. Renders nothing outside incremental runs. -#}
-{% macro delete_soft_deleted_keys(model_key, sources) -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where {{ model_key }} in (
-        {%- for source in sources %}
-            select {{ source[1] }} from (
-                {{ latest_versions(
-                    source[0], [source[1]], source[2], source[3],
-                    keys_sql=keys_landed_in_window(source[0], [source[1]]), keep_deleted=true
-                ) }}
-            ) as latest
-            where {{ source[3] }}
-            {%- if not loop.last %}
-            union all
-            {%- endif %}
-        {%- endfor %}
-        )
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Incremental strategy replace_scope: delete+insert whose delete covers the model's whole
-    recompute scope rather than only the keys it recomputed, so rows that are gone (an item with
-    one month less) disappear too. The model names, in config replace_scope, a macro that takes
-    an alias of the model's existing rows and returns the scope as a boolean SQL expression; it
-    is rendered here at run time and evaluated after the new rows are computed (the temp
-    relation) and before any existing row is touched. Every new row must lie in the scope. -#}
-{% macro get_incremental_replace_scope_sql(arg_dict) -%}
-    {%- set scope_macro = config.get('replace_scope') -%}
-    {%- if not scope_macro -%}
-        {{ exceptions.raise_compiler_error("incremental_strategy replace_scope needs config replace_scope (a macro name)") }}
-    {%- endif -%}
-    {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ arg_dict['target_relation'] }} as existing
-    where {{ context[scope_macro]('existing') }};
-
-    insert into {{ arg_dict['target_relation'] }} ({{ dest_cols_csv }})
-    select {{ dest_cols_csv }}
-    from {{ arg_dict['temp_relation'] }}
+{#- The keys of a staging versions view landed in the run's window whose latest version is
+    soft-deleted (a select of the key). Staging drops them, so recomputing alone would leave their
+    old rows behind: an incremental model deletes them in its post_hook. A key deleted and
+    restored (a later live version) is not one. Only when is_incremental(). -#}
+{% macro keys_deleted_in_window(versions_relation, key_column, updated_column='updated_at', deleted_column='is_deleted') -%}
+    select latest.{{ key_column }}
+    from (
+        {{ latest_versions(
+            versions_relation, [key_column], updated_column, deleted_column,
+            keys_sql=keys_landed_in_window(versions_relation, [key_column]), keep_deleted=true
+        ) }}
+    ) as latest
+    where latest.{{ deleted_column }}
 {%- endmacro %}
