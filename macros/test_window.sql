@@ -39,3 +39,7 @@
 {% test currency_code_in_window(model, column_name) %}
     {{ test_currency_code(window_rows(model), column_name) }}
 {% endtest %}
+
+{% test unique_combination_of_columns_in_window(model, combination_of_columns) %}
+    {{ test_unique_combination_of_columns(window_rows(model), combination_of_columns) }}
+{% endtest %}
