@@ -1,31 +1,45 @@
-{#- Incremental runs (docs/incremental.md). A run may carry a partition window, the vars
-    partition_start and partition_end (ISO dates, inclusive): incremental models then recompute
-    the keys whose kept version landed in the window (landed_date = the raw _landed_date of the
-    version staging keeps). Without the vars they recompute the keys landed on or after the
-    latest landed_date already in the model (the last day built is redone, which is harmless).
+{#- Incremental runs (docs/incremental.md). A run may carry a partition window (ISO dates,
+    inclusive): incremental models then recompute the keys with a version landed in it. Without
+    one they recompute the keys landed on or after the latest landed_date already in the model.
     The kept version is always the latest across ALL raw rows; the window only chooses which
     keys to recompute, so an older window re-run after newer ones brings no old version back. -#}
 
-{#- The run's window as {'start': 'YYYY-MM-DD', 'end': 'YYYY-MM-DD'}, or none without the vars.
-    Both vars or neither; start <= end. -#}
+{#- A date setting of the run: the var (a developer's --vars) wins, else the environment
+    variable, read only when dbt executes (never while parsing, so dbt does not record it as a
+    parse input and a new value keeps partial parsing). Unset or empty = none. -#}
+{% macro run_date_setting(var_name, env_name) -%}
+    {%- set value = var(var_name, none) -%}
+    {%- if value is not none and value | string | trim == '' -%}
+        {%- set value = none -%}
+    {%- endif -%}
+    {%- if value is none and execute -%}
+        {%- set value = env_var(env_name, '') | trim or none -%}
+    {%- endif -%}
+    {%- if value is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set value = value | string | trim -%}
+    {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
+        {{ exceptions.raise_compiler_error(
+            var_name ~ " (var or " ~ env_name ~ ") must be a date YYYY-MM-DD, got '" ~ value ~ "'") }}
+    {%- endif -%}
+    {{ return(value) }}
+{%- endmacro %}
+
+{#- The run's window as {'start': 'YYYY-MM-DD', 'end': 'YYYY-MM-DD'}, or none: the vars
+    partition_start / partition_end, else REVOPS_PARTITION_START / REVOPS_PARTITION_END (at run
+    time only). Both or neither; start <= end. -#}
 {% macro partition_window() -%}
-    {%- set start = var('partition_start', none) -%}
-    {%- set end = var('partition_end', none) -%}
+    {%- set start = run_date_setting('partition_start', 'REVOPS_PARTITION_START') -%}
+    {%- set end = run_date_setting('partition_end', 'REVOPS_PARTITION_END') -%}
     {%- if start is none and end is none -%}
         {{ return(none) }}
     {%- endif -%}
     {%- if start is none or end is none -%}
         {{ exceptions.raise_compiler_error(
-            "set both partition_start and partition_end, or neither (got "
-            ~ start ~ ", " ~ end ~ ")") }}
+            "set both partition_start and partition_end (or REVOPS_PARTITION_START and "
+            ~ "REVOPS_PARTITION_END), or neither (got " ~ start ~ ", " ~ end ~ ")") }}
     {%- endif -%}
-    {%- set start = start | string | trim -%}
-    {%- set end = end | string | trim -%}
-    {%- for value in [start, end] -%}
-        {%- if not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', value) -%}
-            {{ exceptions.raise_compiler_error("partition dates must be YYYY-MM-DD, got " ~ value) }}
-        {%- endif -%}
-    {%- endfor -%}
     {%- if start > end -%}
         {{ exceptions.raise_compiler_error("partition_start " ~ start ~ " is after partition_end " ~ end) }}
     {%- endif -%}
@@ -60,47 +74,17 @@
     where {{ landed_window_predicate(landed_column, this_column) }}
 {%- endmacro %}
 
-{#- A post_hook that deletes from the model the keys whose kept version is now soft-deleted, among
-    the keys landed in the run's window (staging drops them, so recomputing alone would leave the
-    old row behind). sources: a list of [versions relation, versions key column, updated column,
-    deleted column]; model_key: the model's column holding that key. A key deleted and restored
-    (a later live version) is kept. Renders nothing outside incremental runs. -#}
-{% macro delete_soft_deleted_keys(model_key, sources) -%}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where {{ model_key }} in (
-        {%- for source in sources %}
-            select {{ source[1] }} from (
-                {{ latest_versions(
-                    source[0], [source[1]], source[2], source[3],
-                    keys_sql=keys_landed_in_window(source[0], [source[1]]), keep_deleted=true
-                ) }}
-            ) as latest
-            where {{ source[3] }}
-            {%- if not loop.last %}
-            union all
-            {%- endif %}
-        {%- endfor %}
-        )
-    {%- endif -%}
-{%- endmacro %}
-
-{#- Incremental strategy replace_scope: delete+insert whose delete covers the model's whole
-    recompute scope rather than only the keys it recomputed, so rows that are gone (an item with
-    one month less) disappear too. The model names, in config replace_scope, a macro that takes
-    an alias of the model's existing rows and returns the scope as a boolean SQL expression; it
-    is rendered here at run time and evaluated after the new rows are computed (the temp
-    relation) and before any existing row is touched. Every new row must lie in the scope. -#}
-{% macro get_incremental_replace_scope_sql(arg_dict) -%}
-    {%- set scope_macro = config.get('replace_scope') -%}
-    {%- if not scope_macro -%}
-        {{ exceptions.raise_compiler_error("incremental_strategy replace_scope needs config replace_scope (a macro name)") }}
-    {%- endif -%}
-    {%- set dest_cols_csv = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
-    delete from {{ arg_dict['target_relation'] }} as existing
-    where {{ context[scope_macro]('existing') }};
-
-    insert into {{ arg_dict['target_relation'] }} ({{ dest_cols_csv }})
-    select {{ dest_cols_csv }}
-    from {{ arg_dict['temp_relation'] }}
+{#- The keys of a staging versions view landed in the run's window whose latest version is
+    soft-deleted (a select of the key). Staging drops them, so recomputing alone would leave their
+    old rows behind: an incremental model deletes them in its post_hook. A key deleted and
+    restored (a later live version) is not one. Only when is_incremental(). -#}
+{% macro keys_deleted_in_window(versions_relation, key_column, updated_column='updated_at', deleted_column='is_deleted') -%}
+    select latest.{{ key_column }}
+    from (
+        {{ latest_versions(
+            versions_relation, [key_column], updated_column, deleted_column,
+            keys_sql=keys_landed_in_window(versions_relation, [key_column]), keep_deleted=true
+        ) }}
+    ) as latest
+    where latest.{{ deleted_column }}
 {%- endmacro %}

@@ -1,26 +1,45 @@
-{#- Data tests scoped to the run's window (docs/incremental.md, "Tests in a daily run").
-    A test whose `where` config holds the placeholder __landed_in_window__ checks, in a run with
-    a partition window, only the rows with landed_date in that window; without a window (a full
-    build, a full refresh, a plain `dbt build`) the placeholder is true and the test checks every
-    row. dbt renders a yml `where` at parse time, without the project's macros, so the placeholder
-    is replaced here, when the test runs: this overrides dbt's get_where_subquery (the approach
-    dbt's documentation gives for run-time `where` logic). Any other `where` works as in dbt. -#}
-{% macro default__get_where_subquery(relation) -%}
-    {%- set where = config.get('where', '') -%}
-    {%- if not where -%}
-        {%- do return(relation) -%}
+{#- Data tests of the rows a run wrote (docs/incremental.md, "Tests in a daily run"). Each
+    <test>_in_window is dbt's (or the project's) <test> on window_rows(model): in a run with a
+    partition window, the rows with landed_date in it; in a run without one, or a full refresh
+    (the model was rebuilt whole), every row. The window is read when the test runs. -#}
+
+{#- The relation under test restricted to the run's window (see above). -#}
+{% macro window_rows(model) -%}
+    {%- set window = partition_window() if execute else none -%}
+    {%- if window and not flags.FULL_REFRESH -%}
+        (
+            select * from {{ model }}
+            where landed_date between cast('{{ window.start }}' as date) and cast('{{ window.end }}' as date)
+        ) as rows_in_window
+    {%- else -%}
+        {{ model }}
     {%- endif -%}
-    {%- if '__landed_in_window__' in where -%}
-        {#- with a window, the incremental models' own predicate on it (macros/incremental.sql) -#}
-        {%- if partition_window() -%}
-            {%- set predicate = landed_window_predicate('landed_date') -%}
-        {%- else -%}
-            {%- set predicate = '(1 = 1)' -%}
-        {%- endif -%}
-        {%- set where = where | replace('__landed_in_window__', predicate) -%}
-    {%- endif -%}
-    {%- set filtered -%}
-        (select * from {{ relation }} where {{ where }}) dbt_subquery
-    {%- endset -%}
-    {%- do return(filtered) -%}
 {%- endmacro %}
+
+{% test not_null_in_window(model, column_name) %}
+    {{ adapter.dispatch('test_not_null', 'dbt')(window_rows(model), column_name) }}
+{% endtest %}
+
+{% test unique_in_window(model, column_name) %}
+    {{ adapter.dispatch('test_unique', 'dbt')(window_rows(model), column_name) }}
+{% endtest %}
+
+{% test accepted_values_in_window(model, column_name, values, quote=true) %}
+    {{ adapter.dispatch('test_accepted_values', 'dbt')(window_rows(model), column_name, values, quote) }}
+{% endtest %}
+
+{% test relationships_in_window(model, column_name, to, field) %}
+    {{ adapter.dispatch('test_relationships', 'dbt')(window_rows(model), column_name, to, field) }}
+{% endtest %}
+
+{% test accepted_range_in_window(model, column_name, min_value=none, max_value=none, inclusive=true) %}
+    {{ test_accepted_range(window_rows(model), column_name, min_value, max_value, inclusive) }}
+{% endtest %}
+
+{% test currency_code_in_window(model, column_name) %}
+    {{ test_currency_code(window_rows(model), column_name) }}
+{% endtest %}
+
+{% test unique_combination_of_columns_in_window(model, combination_of_columns) %}
+    {{ test_unique_combination_of_columns(window_rows(model), combination_of_columns) }}
+{% endtest %}

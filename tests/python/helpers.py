@@ -63,10 +63,17 @@ EMPTY_WHEN_ALL_IS_WELL = frozenset(
 # --- independent row counts ------------------------------------------------------------------
 
 
-def run_dbt(warehouse: Path, root: Path, args: list[str], timeout: int = 900) -> dict:
+def run_dbt(
+    warehouse: Path,
+    root: Path,
+    args: list[str],
+    timeout: int = 900,
+    env: dict[str, str] | None = None,
+) -> dict:
     """Run the project's dbt (`dbt <args>`) on its own warehouse file, with target and log
-    paths under root, so nothing shared is touched; return its run_results.json."""
-    env = dict(os.environ)
+    paths under root, so nothing shared is touched, and with env on top of this process's
+    environment; return its run_results.json."""
+    env = {**os.environ, **(env or {})}
     env.update(
         REVOPS_WAREHOUSE=str(warehouse),
         DBT_PROFILES_DIR=str(PROJECT_DIR),

@@ -557,7 +557,9 @@ def test_unknown_stages_and_negative_amounts_raise_warnings(downstream: DbtOutco
     # value tests check every landed version (stg_crm__opportunity_versions; this build has no
     # window, so all of them). Two unknown stage values: 'Closed-Won ' (trailing blank) and
     # 'Discovery'
-    stage = _result(downstream, "accepted_values_stg_crm__opportunity_versions_stage_name")
+    stage = _result(
+        downstream, "accepted_values_in_window_", "stg_crm__opportunity_versions_stage_name"
+    )
     assert stage == ("warn", 2)
     # accepted_values counts distinct failing values: the expression `amount >= 0` has one
     # (false), reached by two rows, -500 and -0.01 (the NULL amount of 006GOOD3 is not negative)

@@ -11,12 +11,14 @@
     incremental_strategy='delete+insert',
     unique_key='activity_id',
     on_schema_change='fail',
-    post_hook=[
-        "{{ delete_soft_deleted_keys('activity_id', [
-            [ref('stg_crm__task_versions'), 'task_id', 'updated_at', 'is_deleted'],
-            [ref('stg_crm__event_versions'), 'event_id', 'updated_at', 'is_deleted']
-        ]) }}"
-    ]
+    post_hook="{% if is_incremental() %}
+        delete from {{ this }}
+        where activity_id in (
+            {{ keys_deleted_in_window(ref('stg_crm__task_versions'), 'task_id') }}
+            union all
+            {{ keys_deleted_in_window(ref('stg_crm__event_versions'), 'event_id') }}
+        )
+    {% endif %}"
 ) }}
 -- depends_on: {{ ref('stg_crm__task_versions') }}
 -- depends_on: {{ ref('stg_crm__event_versions') }}

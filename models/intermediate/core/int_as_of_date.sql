@@ -1,6 +1,7 @@
 {{ config(materialized='table') }}
 
-{#- "Today" of every model, one row. The var as_of_date wins when it is set (a partitioned run
+{#- "Today" of every model, one row. The var as_of_date (or REVOPS_AS_OF_DATE, macro
+    as_of_date_setting) wins when it is set (a partitioned run
     passes its last day; --as-of-date overrides); otherwise the latest business date of any
     loaded system (int_source_coverage: creation and event dates of CRM, marketing and billing
     records, never dates after the record's own load, which are defects, nor plan months, which
@@ -26,8 +27,8 @@ from_data as (
 final as (
 
     select
-        {% if var('as_of_date', none) -%}
-            cast('{{ var("as_of_date") }}' as date)
+        {% if as_of_date_setting() -%}
+            cast('{{ as_of_date_setting() }}' as date)
         {%- else -%}
             cast(coalesce(latest_event_date, last_landed_date) as date)
         {%- endif %} as as_of_date

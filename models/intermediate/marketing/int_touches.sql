@@ -6,23 +6,66 @@
     - web_session: stitched through the anonymous visitor id to the leads of that visitor's forms.
     Unstitched sessions and forms stay in int_touchpoints only. A person with two leads gives each
     lead the touch (grain touch x lead).
-    Incremental (docs/incremental.md, macros/marketing_incremental.sql), by lead: a run recomputes
-    every row of the leads landed in its window and of the leads a touchpoint landed in it is (or
-    was) stitched to, and replaces them (strategy replace_scope; a deleted lead loses its rows). -#}
+    Incremental (docs/incremental.md), delete+insert by lead: a run recomputes every row of the
+    leads in recomputed_leads (below) and replaces all rows of each; the post_hook deletes the
+    leads whose latest version is soft-deleted. The rows of a lead depend only on the lead, the
+    touchpoints with its email, the forms with its email and the touchpoints of those forms'
+    visitors. -#}
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_scope',
-    replace_scope='touches_replace_scope',
-    unique_key=['touch_id', 'lead_id'],
-    on_schema_change='fail'
+    incremental_strategy='delete+insert',
+    unique_key='lead_id',
+    on_schema_change='fail',
+    post_hook="{% if is_incremental() %}
+        delete from {{ this }}
+        where lead_id in ({{ keys_deleted_in_window(ref('stg_crm__lead_versions'), 'lead_id') }})
+    {% endif %}"
 ) }}
 -- depends_on: {{ ref('stg_crm__lead_versions') }}
+{%- set lead_versions = ref('stg_crm__lead_versions') %}
 with
+
+{% if is_incremental() %}
+    changed_touchpoints as (
+        select
+            touchpoint_id,
+            email_hash,
+            anonymous_id
+        from {{ ref('int_touchpoints') }}
+        where {{ landed_window_predicate('landed_date') }}
+    ),
+
+    -- the leads with a version landed in the window (a deleted one loses its rows); the leads
+    -- holding, in any version, the email of a touchpoint landed in the window or of a form of a
+    -- visitor with such a touchpoint (new stitching); the leads this model stitched to such a
+    -- touchpoint (old stitching)
+    recomputed_leads as (
+        {{ keys_landed_in_window(lead_versions, ['lead_id']) }}
+        union
+        select email_leads.lead_id
+        from {{ lead_versions }} as email_leads
+        where email_leads.email_hash in (select changed_touchpoints.email_hash from changed_touchpoints)
+        union
+        select visitor_leads.lead_id
+        from {{ lead_versions }} as visitor_leads
+        where visitor_leads.email_hash in (
+            select visitor_forms.email_hash
+            from {{ ref('int_touchpoints') }} as visitor_forms
+            where
+                visitor_forms.touchpoint_type = 'form_submission'
+                and visitor_forms.anonymous_id in (select changed_touchpoints.anonymous_id from changed_touchpoints)
+        )
+        union
+        select stitched.lead_id
+        from {{ this }} as stitched
+        where stitched.touch_id in (select changed_touchpoints.touchpoint_id from changed_touchpoints)
+    ),
+{% endif %}
 
 leads as (
     {% if is_incremental() %}
-        {{ latest_versions(ref('stg_crm__lead_versions'), ['lead_id'], 'updated_at', 'is_deleted',
-            keys_sql=touches_recomputed_leads_sql()) }}
+        {{ latest_versions(lead_versions, ['lead_id'], 'updated_at', 'is_deleted',
+            keys_sql='select recomputed_leads.lead_id from recomputed_leads') }}
     {% else %}
         select * from {{ ref('stg_crm__leads') }}
     {% endif %}

@@ -7,19 +7,10 @@
     price x quantity normalised to a month (normalize_to_monthly), less the discount active on the
     measure date (never below 0), 0 inside a trial, converted to the reporting currency at the
     month's rate. One-time prices and prorations are billing, not MRR.
-    Incremental (docs/incremental.md, macros/revenue_incremental.sql): a run recomputes every month
-    of the subscriptions touched by a change landed in its window, and every item in the months
-    from the earlier of the as_of month and the latest month already built onward; it replaces
-    that whole scope (strategy replace_scope), so an item-month that is gone disappears. -#}
-{{ config(
-    materialized='incremental',
-    incremental_strategy='replace_scope',
-    replace_scope='item_months_replace_scope',
-    unique_key=['subscription_item_id', 'month_start_date'],
-    on_schema_change='fail'
-) }}
--- depends_on: {{ ref('int_as_of_date') }}
--- depends_on: {{ ref('stg_billing__subscription_item_versions') }}
+    A table rebuilt by every run: an item-month can vanish (a backdated cancellation, as_of_date
+    moved), so an incremental run had to replace a scope wider than its keys, which no standard
+    strategy expresses; its inputs (item periods, billing staging) are read whole either way. -#}
+{{ config(materialized='table') }}
 with
 
 month_spine as (
@@ -145,11 +136,6 @@ item_months as (
             and coalesce(recurring_items.valid_to_date > month_spine.measure_date, true)
             and recurring_items.subscription_started_date <= month_spine.measure_date
             and coalesce(recurring_items.subscription_ended_date > month_spine.measure_date, true)
-    {%- if is_incremental() %}
-    where
-        recurring_items.subscription_id in ({{ item_months_recomputed_subscriptions_sql() }})
-        or month_spine.month_start_date >= {{ item_months_recompute_from_sql() }}
-    {%- endif %}
 
 ),
 

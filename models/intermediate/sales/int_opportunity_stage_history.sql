@@ -12,11 +12,10 @@
     incremental_strategy='delete+insert',
     unique_key='opportunity_id',
     on_schema_change='fail',
-    post_hook=[
-        "{{ delete_soft_deleted_keys('opportunity_id', [
-            [ref('stg_crm__opportunity_versions'), 'opportunity_id', 'updated_at', 'is_deleted']
-        ]) }}"
-    ]
+    post_hook="{% if is_incremental() %}
+        delete from {{ this }}
+        where opportunity_id in ({{ keys_deleted_in_window(ref('stg_crm__opportunity_versions'), 'opportunity_id') }})
+    {% endif %}"
 ) }}
 -- depends_on: {{ ref('stg_crm__opportunity_versions') }}
 -- depends_on: {{ ref('stg_crm__opportunity_history_versions') }}
@@ -36,8 +35,17 @@ with
 {% if is_incremental() %}
     recomputed as (
 
-        -- opportunities with a version of themselves or of a history row landed in the window
-        {{ opportunities_landed_in_window_sql() }}
+        -- opportunities with a version of themselves, or of a history row (the opportunity of
+        -- every version of it, in case a row moved), landed in the window
+        {{ keys_landed_in_window(opportunity_versions, ['opportunity_id']) }}
+
+        union
+
+        select history_versions.opportunity_id
+        from {{ history_versions }} as history_versions
+        where history_versions.history_id in (
+            {{ keys_landed_in_window(history_versions, ['history_id']) }}
+        )
 
         union
 

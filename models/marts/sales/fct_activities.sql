@@ -8,12 +8,10 @@
     incremental_strategy='delete+insert',
     unique_key='activity_id',
     on_schema_change='fail',
-    post_hook=[
-        "{% if is_incremental() %}
+    post_hook="{% if is_incremental() %}
         delete from {{ this }}
         where activity_id not in (select activity_id from {{ ref('int_activities_classified') }})
-        {% endif %}"
-    ]
+    {% endif %}"
 ) }}
 with
 
