@@ -15,11 +15,6 @@
     end
 {%- endmacro %}
 
-{#- The channel of a value that no mapping rule knows: it still flows through, as 'Unknown'. -#}
-{% macro unknown_channel() -%}
-    'Unknown'
-{%- endmacro %}
-
 {#- A lead-creation cohort is mature once var funnel_maturity_days (default 90) have passed
     since the cohort month's last day, as of as_of_date(): month end + N days <= as_of_date. -#}
 {% macro is_cohort_mature(cohort_month_start) -%}

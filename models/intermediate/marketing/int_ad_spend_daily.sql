@@ -86,7 +86,7 @@ final as (
 
         -- strings
         unioned.ad_platform,
-        coalesce(platform_channels.channel, {{ unknown_channel() }}) as channel,
+        coalesce(platform_channels.channel, '{{ var("unknown_channel") }}') as channel,
         unioned.campaign_name,
         unioned.currency_code,
 

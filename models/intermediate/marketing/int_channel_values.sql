@@ -134,7 +134,7 @@ final as (
         observed.source_value,
 
         -- strings
-        coalesce(matches.channel, {{ unknown_channel() }}) as channel,
+        coalesce(matches.channel, '{{ var("unknown_channel") }}') as channel,
         matches.rule_value as matched_rule
     from observed
     left join matches

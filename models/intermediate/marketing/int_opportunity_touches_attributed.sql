@@ -140,9 +140,9 @@ first_touches_resolved as (
         first_touches.attribution_source,
         case first_touches.attribution_source
             when 'lead' then first_touches.lead_channel
-            when 'opportunity' then coalesce(first_touches.lead_source_channel, {{ unknown_channel() }})
+            when 'opportunity' then coalesce(first_touches.lead_source_channel, '{{ var("unknown_channel") }}')
             when 'account' then first_touches.account_channel
-            else {{ unknown_channel() }}
+            else '{{ var("unknown_channel") }}'
         end as first_touch_channel,
         case first_touches.attribution_source
             when 'lead' then first_touches.lead_campaign

@@ -128,8 +128,8 @@ lead_touches as (
         'crm' as stitched_by,
         case
             when leads.utm_source is not null or leads.utm_medium is not null
-                then coalesce(utm_channels.channel, {{ unknown_channel() }})
-            else coalesce(lead_source_channels.channel, {{ unknown_channel() }})
+                then coalesce(utm_channels.channel, '{{ var("unknown_channel") }}')
+            else coalesce(lead_source_channels.channel, '{{ var("unknown_channel") }}')
         end as channel,
         leads.utm_campaign as campaign,
         leads.utm_source,

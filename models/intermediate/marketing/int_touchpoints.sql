@@ -110,7 +110,7 @@ final as (
         unioned.utm_medium,
         unioned.utm_campaign,
         {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} as utm_key,
-        coalesce(utm_channels.channel, {{ unknown_channel() }}) as channel,
+        coalesce(utm_channels.channel, '{{ var("unknown_channel") }}') as channel,
 
         -- booleans
         unioned.is_demo_request,

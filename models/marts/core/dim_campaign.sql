@@ -55,7 +55,7 @@ crm as (
         crm_campaigns.campaign_id,
         crm_campaigns.campaign_name,
         crm_campaigns.campaign_type,
-        coalesce(lead_source_channels.channel, {{ unknown_channel() }}) as channel,
+        coalesce(lead_source_channels.channel, '{{ var("unknown_channel") }}') as channel,
         crm_campaigns.status as campaign_status,
         crm_campaigns.is_active,
         crm_campaigns.start_date,

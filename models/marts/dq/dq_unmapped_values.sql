@@ -276,7 +276,7 @@ unmapped_activities as (
         max(activity_date) as last_seen_date
     from activities
     where
-        activity_category = {{ unmapped_activity_category() }}
+        activity_category = '{{ var("unmapped_activity_category") }}'
         and nullif(trim(activity_type), '') is not null
     group by activity_source, activity_type
 ),

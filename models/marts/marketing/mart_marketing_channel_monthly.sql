@@ -108,7 +108,7 @@ pipeline as (
 new_customers as (
     select
         cast({{ dbt.date_trunc('month', 'account_first_won.first_won_date') }} as date) as month_start_date,
-        coalesce(account_attribution.first_touch_channel, {{ unknown_channel() }}) as channel,
+        coalesce(account_attribution.first_touch_channel, '{{ var("unknown_channel") }}') as channel,
         count(*) as new_customers,
         sum(account_first_won.first_won_amount_reporting) as new_arr
     from account_first_won
