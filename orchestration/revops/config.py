@@ -23,10 +23,6 @@ def landing_dir() -> Path:
     return _path("REVOPS_LANDING", PROJECT_DIR / "landing")
 
 
-def dbt_project_dir() -> Path:
-    return PROJECT_DIR
-
-
 def dbt_target_dir() -> Path:
     """Where Dagster reads dbt's manifest.json (env REVOPS_DBT_TARGET_DIR, default target/ of
     the project, written by `make manifest`). Each dbt invocation of a run writes its own
