@@ -152,6 +152,11 @@ def _load_log_rules(table: Table) -> list[Rule]:
     ]
 
 
+def _warn_on_rows(name: str, condition: str, description: str) -> Rule:
+    """A warning that counts the rows meeting `condition` (an SQL predicate over `t`)."""
+    return Rule(name=name, metric=_count_where(condition), description=description, severity=WARN)
+
+
 def raw_rules(table: Table) -> tuple[Rule, ...]:
     """Every rule of one raw table, derived from its contract entry."""
     rules: list[Rule] = [_columns_present(table)]
@@ -176,38 +181,26 @@ def raw_rules(table: Table) -> tuple[Rule, ...]:
         if vocab:
             ref = f"t.{quote(col.name)}"
             rules.append(
-                Rule(
-                    name=f"vocabulary({col.name})",
-                    metric=_count_where(f"{ref} is not null and {ref} not in ({sql_list(vocab)})"),
-                    description=f"{col.name} in {{{', '.join(vocab)}}}",
-                    severity=WARN,
+                _warn_on_rows(
+                    f"vocabulary({col.name})",
+                    f"{ref} is not null and {ref} not in ({sql_list(vocab)})",
+                    f"{col.name} in {{{', '.join(vocab)}}}",
                 )
             )
-    for col in table.columns:
-        if _is_money_or_count(table, col):
-            rules.append(
-                Rule(
-                    name=f"non_negative({col.name})",
-                    metric=_count_where(f"t.{quote(col.name)} < 0"),
-                    description=f"{col.name} >= 0",
-                    severity=WARN,
-                )
-            )
-    for col in table.columns:
-        if _is_past_event(table, col):
-            rules.append(
-                Rule(
-                    name=f"not_future({col.name})",
-                    metric=_count_where(
-                        f"{_as_timestamp(col)} > t._loaded_at "
-                        f"+ interval {FUTURE_TOLERANCE_DAYS} day"
-                    ),
-                    description=(
-                        f"{col.name} is at most {FUTURE_TOLERANCE_DAYS} day after the row's load"
-                    ),
-                    severity=WARN,
-                )
-            )
+    rules += [
+        _warn_on_rows(f"non_negative({c.name})", f"t.{quote(c.name)} < 0", f"{c.name} >= 0")
+        for c in table.columns
+        if _is_money_or_count(table, c)
+    ]
+    rules += [
+        _warn_on_rows(
+            f"not_future({c.name})",
+            f"{_as_timestamp(c)} > t._loaded_at + interval {FUTURE_TOLERANCE_DAYS} day",
+            f"{c.name} is at most {FUTURE_TOLERANCE_DAYS} day after the row's load",
+        )
+        for c in table.columns
+        if _is_past_event(table, c)
+    ]
     rules.extend(_load_log_rules(table))
     return tuple(rules)
 
