@@ -18,58 +18,28 @@ movements as (
 
 ),
 
-movement_sums as (
+sum_breaks as (
 
+    -- each revenue row joined to the movements it sums (all segments for 'All'); the revenue
+    -- row's values repeat per movement, so max() reads them back
     select
         revenue.month_start_date,
         revenue.segment,
-        revenue.starting_mrr,
-        revenue.new_mrr,
-        revenue.reactivation_mrr,
-        revenue.expansion_mrr,
-        revenue.contraction_mrr,
-        revenue.churn_mrr,
-        revenue.mrr,
-        coalesce(sum(movements.starting_mrr), 0) as sum_starting_mrr,
-        coalesce(sum(movements.new_mrr), 0) as sum_new_mrr,
-        coalesce(sum(movements.reactivation_mrr), 0) as sum_reactivation_mrr,
-        coalesce(sum(movements.expansion_mrr), 0) as sum_expansion_mrr,
-        coalesce(sum(movements.contraction_mrr), 0) as sum_contraction_mrr,
-        coalesce(sum(movements.churn_mrr), 0) as sum_churn_mrr,
-        coalesce(sum(movements.ending_mrr), 0) as sum_ending_mrr
+        'sum of fct_mrr_movements' as check_name
     from revenue
     left join movements
         on
             revenue.month_start_date = movements.month_start_date
             and (revenue.segment = 'All' or revenue.segment = movements.segment)
-    group by
-        revenue.month_start_date,
-        revenue.segment,
-        revenue.starting_mrr,
-        revenue.new_mrr,
-        revenue.reactivation_mrr,
-        revenue.expansion_mrr,
-        revenue.contraction_mrr,
-        revenue.churn_mrr,
-        revenue.mrr
-
-),
-
-sum_breaks as (
-
-    select
-        month_start_date,
-        segment,
-        'sum of fct_mrr_movements' as check_name
-    from movement_sums
-    where
-        starting_mrr != sum_starting_mrr
-        or new_mrr != sum_new_mrr
-        or reactivation_mrr != sum_reactivation_mrr
-        or expansion_mrr != sum_expansion_mrr
-        or contraction_mrr != sum_contraction_mrr
-        or churn_mrr != sum_churn_mrr
-        or mrr != sum_ending_mrr
+    group by revenue.month_start_date, revenue.segment
+    having
+        max(revenue.starting_mrr) != coalesce(sum(movements.starting_mrr), 0)
+        or max(revenue.new_mrr) != coalesce(sum(movements.new_mrr), 0)
+        or max(revenue.reactivation_mrr) != coalesce(sum(movements.reactivation_mrr), 0)
+        or max(revenue.expansion_mrr) != coalesce(sum(movements.expansion_mrr), 0)
+        or max(revenue.contraction_mrr) != coalesce(sum(movements.contraction_mrr), 0)
+        or max(revenue.churn_mrr) != coalesce(sum(movements.churn_mrr), 0)
+        or max(revenue.mrr) != coalesce(sum(movements.ending_mrr), 0)
 
 ),
 
