@@ -72,9 +72,3 @@
 {% macro to_company_date(timestamp_expr) -%}
     cast({{ to_company_timezone(timestamp_expr) }} as date)
 {%- endmacro %}
-
-{#- The longest calendar int_calendar builds, in days (200 years): its spine is generated up to
-    this bound and cut to int_calendar_bounds. -#}
-{% macro calendar_max_days() -%}
-    {{ return(73050) }}
-{%- endmacro %}

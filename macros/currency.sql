@@ -185,7 +185,7 @@
         cast(_fx_currency_code as {{ dbt.type_string() }}) as currency_code,
         _fx_rate_month as rate_month,
         count(*) as row_count,
-        cast(sum(_fx_amount) as {{ dbt.type_numeric() }}) as amount_total,
+        cast(sum(_fx_amount) as decimal(38, 6)) as amount_total,
         cast('{{ var("reporting_currency", "USD") | upper }}' as {{ dbt.type_string() }})
             as reporting_currency,
         {%- if source_file %}

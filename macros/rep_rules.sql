@@ -30,12 +30,6 @@
     end
 {%- endmacro %}
 
-{#- Category of an activity whose source/type pair is not in the seed activity_classification:
-    it still flows through, as 'unmapped' (not customer-facing), and a warn-level test reports it. -#}
-{% macro unmapped_activity_category() -%}
-    'unmapped'
-{%- endmacro %}
-
 {#- The CRM object a polymorphic id (who_id / what_id) points to, by the Salesforce key prefix:
     00Q lead, 003 contact, 006 opportunity, 001 account. Returns the id when it has the prefix of
     the given object, else NULL. -#}
@@ -55,25 +49,12 @@
     ({{ attainment }} >= 1)
 {%- endmacro %}
 
-{#- Number of whole months before the current period in the trailing window of required activity
-    (average deal size and activities per won deal): the 12 complete months before the as_of
-    month. -#}
-{% macro required_activity_window_months() -%}
-    {{ return(12) }}
-{%- endmacro %}
-
 {#- Quota remaining in a period: quota less bookings, never below 0; NULL without a quota. -#}
 {% macro quota_remaining(quota_amount, bookings_amount) -%}
     case
         when {{ quota_amount }} is not null
             then greatest({{ quota_amount }} - coalesce({{ bookings_amount }}, 0), 0)
     end
-{%- endmacro %}
-
-{#- The rep of a record without an owner: such records still flow into the rep marts, under this
-    id, so no booking or activity is dropped by a join. -#}
-{% macro unassigned_rep_id() -%}
-    '(unassigned)'
 {%- endmacro %}
 
 {#- A rep-month counts the rep as active in the period when the rep has a quota > 0, logged an

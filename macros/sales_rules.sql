@@ -55,8 +55,3 @@
 {% macro cycle_start_date(first_engagement_date, created_date) -%}
     coalesce({{ first_engagement_date }}, {{ created_date }})
 {%- endmacro %}
-
-{#- Number of months in the trailing window of the stage historical win rate (4 quarters). -#}
-{% macro stage_win_rate_window_months() -%}
-    {{ return(12) }}
-{%- endmacro %}

@@ -92,9 +92,12 @@
     graph at run time (at parse time: none). A mart is a model of the marts layer. The models
     that measure the whole landing (int_source_coverage and what reads only it: "today" and the
     calendar's span) are not followed: every mart reads them, so through them every table would
-    seem to feed every mart. -#}
+    seem to feed every mart. Nor is int_channel_values, which reads the channel values of every
+    marketing and CRM table: a mart that maps its own values needs no other table's. -#}
 {% macro source_mart_pairs() -%}
-    {%- set not_followed = ['int_source_coverage', 'int_as_of_date', 'int_calendar_bounds'] -%}
+    {%- set not_followed = [
+        'int_source_coverage', 'int_as_of_date', 'int_calendar_bounds', 'int_channel_values'
+    ] -%}
     {%- set pairs = [] -%}
     {%- if execute -%}
         {%- for mart in graph.nodes.values() if mart.resource_type == 'model' and mart.fqn[1] == 'marts' -%}

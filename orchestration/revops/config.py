@@ -72,10 +72,6 @@ def daily_cron() -> str:
     return os.environ.get("REVOPS_DAILY_CRON", DEFAULT_DAILY_CRON)
 
 
-def dbt_project_dir() -> Path:
-    return PROJECT_DIR
-
-
 def dbt_target_dir() -> Path:
     """Where Dagster reads dbt's manifest.json (env REVOPS_DBT_TARGET_DIR, default target/ of
     the project, written by `make manifest`). Each dbt invocation of a run writes its own

@@ -91,7 +91,7 @@ classified as (
     select
         unioned.*,
         coalesce(
-            activity_classification.activity_category, {{ unmapped_activity_category() }}
+            activity_classification.activity_category, '{{ var("unmapped_activity_category") }}'
         ) as activity_category,
         coalesce(cast(activity_classification.is_customer_facing as boolean), false) as is_customer_facing
     from unioned

@@ -3,7 +3,7 @@
 {#- The calendar, the one place its rules live: one row per day of int_calendar_bounds (from the
     fiscal year of the earliest data to the horizon past as_of_date), with ISO weeks, company
     holidays, working days and the fiscal calendar. Intermediate models read it here; the
-    BI-facing copy is dim_date. The spine holds at most calendar_max_days() days. -#}
+    BI-facing copy is dim_date. The spine holds at most var calendar_max_days days. -#}
 {%- set day_number = 'cast(spine.generated_number as ' ~ dbt.type_int() ~ ') - 1' -%}
 {%- set day_of_spine = dbt.dateadd('day', day_number, 'bounds.start_date') -%}
 {%- set days_in_bounds = dbt.datediff('bounds.start_date', 'bounds.end_date', 'day') ~ ' + 1' %}
@@ -18,7 +18,7 @@ bounds as (
 ),
 
 spine as (
-    {{ dbt.generate_series(calendar_max_days()) }}
+    {{ dbt.generate_series(var('calendar_max_days')) }}
 ),
 
 days as (

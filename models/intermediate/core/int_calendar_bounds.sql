@@ -10,7 +10,7 @@
 {%- set end_override = var('calendar_end_date', none) -%}
 {%- set horizon_months = var('calendar_horizon_months', 24) | int -%}
 {%- set span_days = dbt.datediff('start_date', 'end_date', 'day') -%}
-{%- set earliest_start = dbt.dateadd('day', 1 - calendar_max_days(), 'end_date') %}
+{%- set earliest_start = dbt.dateadd('day', 1 - var('calendar_max_days'), 'end_date') %}
 with
 
 coverage as (
@@ -73,12 +73,13 @@ spans as (
 
 final as (
 
-    -- at most calendar_max_days() days, kept at the recent end: a sentinel date such as
+    -- at most var calendar_max_days days, kept at the recent end: a sentinel date such as
     -- 0001-01-01 cannot push the calendar away from the data (the warn test on
     -- earliest_data_date reports it)
     select
         case
-            when {{ span_days }} >= {{ calendar_max_days() }} then cast({{ earliest_start }} as date)
+            when {{ span_days }} >= {{ var('calendar_max_days') }}
+                then cast({{ earliest_start }} as date)
             else start_date
         end as start_date,
         end_date,

@@ -71,7 +71,7 @@ final as (
         coalesce(
             first_leads.first_touch_channel,
             first_opportunities.first_touch_channel,
-            {{ unknown_channel() }}
+            '{{ var("unknown_channel") }}'
         ) as first_touch_channel,
         case
             when first_leads.lead_id is not null then first_leads.first_touch_campaign

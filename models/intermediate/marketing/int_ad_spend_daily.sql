@@ -1,6 +1,6 @@
 {#- One row per day x ad platform x campaign: the daily reports of Google Ads, Meta Ads and
     LinkedIn Ads unioned, with the platform's channel (seeds/channel_mapping, source_type
-    ad_platform, macro channel_lookup) and the spend converted to the reporting currency at the
+    ad_platform, decided in int_channel_values) and the spend converted to the reporting currency at the
     rate of its month (NULL when the rate is missing, never 1.0; tested by has_fx_rate).
     Incremental (docs/incremental.md): a run recomputes the (day, platform, campaign) rows whose
     kept report (the latest landed, staging) landed in its window, so a restated day replaces
@@ -28,8 +28,8 @@ linkedin_ads as (
     {{- incremental_window_filter('landed_date') }}
 ),
 
-channel_mapping as (
-    select * from {{ ref('channel_mapping') }}
+channel_values as (
+    select * from {{ ref('int_channel_values') }}
 ),
 
 fx_rates as (
@@ -77,10 +77,6 @@ unioned as (
     from linkedin_ads
 ),
 
-platform_channels as (
-    {{ channel_lookup('ad_platform', 'unioned', 'unioned.ad_platform') }}
-),
-
 final as (
     select
         -- ids
@@ -90,7 +86,7 @@ final as (
 
         -- strings
         unioned.ad_platform,
-        coalesce(platform_channels.channel, {{ unknown_channel() }}) as channel,
+        coalesce(platform_channels.channel, '{{ var("unknown_channel") }}') as channel,
         unioned.campaign_name,
         unioned.currency_code,
 
@@ -106,8 +102,10 @@ final as (
         -- lineage
         unioned.landed_date
     from unioned
-    left join platform_channels
-        on unioned.ad_platform = platform_channels.source_value
+    left join channel_values as platform_channels
+        on
+            platform_channels.source_type = 'ad_platform'
+            and unioned.ad_platform = platform_channels.source_value
     left join fx_rates as fx
         on {{ fx_rate_join('fx', 'unioned.currency_code', 'unioned.report_date') }}
 )

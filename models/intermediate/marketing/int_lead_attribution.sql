@@ -29,7 +29,7 @@ final as (
         leads.converted_opportunity_id as opportunity_id,
 
         -- strings
-        coalesce(first_touches.channel, {{ unknown_channel() }}) as first_touch_channel,
+        coalesce(first_touches.channel, '{{ var("unknown_channel") }}') as first_touch_channel,
         first_touches.campaign as first_touch_campaign,
 
         -- dates

@@ -2,7 +2,7 @@
     - The opportunity's leads are the leads converted into it (converted_opportunity_id); the
       earliest created of them is its source lead.
     - First touch = the source lead's first touch (int_lead_attribution). An opportunity without
-      a converted lead falls back to its own lead_source (seeds/channel_mapping, macro channel_lookup; an unmapped one
+      a converted lead falls back to its own lead_source (its channel from int_channel_values; an unmapped one
       is 'Unknown') and CRM campaign; without a lead_source (expansions, renewals), to the first
       touch of its account's earliest converted lead; else 'Unknown'.
     - Last touch = the latest touch of any of its leads at or before the opportunity's creation
@@ -29,12 +29,8 @@ touches as (
     select * from {{ ref('int_touches') }}
 ),
 
-channel_mapping as (
-    select * from {{ ref('channel_mapping') }}
-),
-
-lead_source_channels as (
-    {{ channel_lookup('lead_source', 'opportunities', 'opportunities.lead_source') }}
+channel_values as (
+    select * from {{ ref('int_channel_values') }}
 ),
 
 opportunity_leads as (
@@ -127,8 +123,10 @@ first_touches as (
     from opportunities
     left join source_leads
         on opportunities.opportunity_id = source_leads.opportunity_id
-    left join lead_source_channels
-        on opportunities.lead_source = lead_source_channels.source_value
+    left join channel_values as lead_source_channels
+        on
+            lead_source_channels.source_type = 'lead_source'
+            and opportunities.lead_source = lead_source_channels.source_value
     left join campaigns
         on opportunities.campaign_id = campaigns.campaign_id
     left join account_first_leads
@@ -142,9 +140,9 @@ first_touches_resolved as (
         first_touches.attribution_source,
         case first_touches.attribution_source
             when 'lead' then first_touches.lead_channel
-            when 'opportunity' then coalesce(first_touches.lead_source_channel, {{ unknown_channel() }})
+            when 'opportunity' then coalesce(first_touches.lead_source_channel, '{{ var("unknown_channel") }}')
             when 'account' then first_touches.account_channel
-            else {{ unknown_channel() }}
+            else '{{ var("unknown_channel") }}'
         end as first_touch_channel,
         case first_touches.attribution_source
             when 'lead' then first_touches.lead_campaign

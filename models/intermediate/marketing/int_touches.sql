@@ -1,6 +1,6 @@
 {#- One row per touch x lead: the touches that can be tied to a CRM lead (identity rule 4).
     - lead_created: the lead itself, at its creation, carrying the first touch the CRM captured on
-      it: its first-touch UTM pair when it has one, else its lead_source (seeds/channel_mapping, macro channel_lookup).
+      it: its first-touch UTM pair when it has one, else its lead_source (the channel from int_channel_values).
     - form_submission: stitched to every lead with the same hashed email, or whose email was seen
       on another form of the same anonymous visitor.
     - web_session: stitched through the anonymous visitor id to the leads of that visitor's forms.
@@ -75,16 +75,8 @@ touchpoints as (
     select * from {{ ref('int_touchpoints') }}
 ),
 
-channel_mapping as (
-    select * from {{ ref('channel_mapping') }}
-),
-
-utm_channels as (
-    {{ channel_lookup('utm', 'leads', utm_channel_key('leads.utm_source', 'leads.utm_medium')) }}
-),
-
-lead_source_channels as (
-    {{ channel_lookup('lead_source', 'leads', 'leads.lead_source') }}
+channel_values as (
+    select * from {{ ref('int_channel_values') }}
 ),
 
 lead_emails as (
@@ -179,8 +171,8 @@ lead_touches as (
         'crm' as stitched_by,
         case
             when leads.utm_source is not null or leads.utm_medium is not null
-                then coalesce(utm_channels.channel, {{ unknown_channel() }})
-            else coalesce(lead_source_channels.channel, {{ unknown_channel() }})
+                then coalesce(utm_channels.channel, '{{ var("unknown_channel") }}')
+            else coalesce(lead_source_channels.channel, '{{ var("unknown_channel") }}')
         end as channel,
         leads.utm_campaign as campaign,
         leads.utm_source,
@@ -189,10 +181,14 @@ lead_touches as (
         leads.created_at as touch_at,
         leads.landed_date
     from leads
-    left join utm_channels
-        on {{ utm_channel_key('leads.utm_source', 'leads.utm_medium') }} = utm_channels.source_value
-    left join lead_source_channels
-        on leads.lead_source = lead_source_channels.source_value
+    left join channel_values as utm_channels
+        on
+            utm_channels.source_type = 'utm'
+            and {{ utm_channel_key('leads.utm_source', 'leads.utm_medium') }} = utm_channels.source_value
+    left join channel_values as lead_source_channels
+        on
+            lead_source_channels.source_type = 'lead_source'
+            and leads.lead_source = lead_source_channels.source_value
 ),
 
 unioned as (

@@ -1,6 +1,6 @@
 {#- One row per marketing touchpoint: every web session and every form submission, stitched to a
     lead or not, with its channel from its own UTM pair (seeds/channel_mapping, source_type utm,
-    macro channel_lookup; no UTM = Direct; an unknown pair = Unknown). The channel of a touch is decided here only.
+    decided in int_channel_values; no UTM = Direct; an unknown pair = Unknown).
     Incremental (docs/incremental.md): a run recomputes the sessions and forms with a version
     landed in its window (their latest version; late sessions are found by landing date). -#}
 {{ config(
@@ -33,8 +33,8 @@ form_submissions as (
     {% endif %}
 ),
 
-channel_mapping as (
-    select * from {{ ref('channel_mapping') }}
+channel_values as (
+    select * from {{ ref('int_channel_values') }}
 ),
 
 sessions as (
@@ -95,10 +95,6 @@ unioned as (
     select * from forms
 ),
 
-utm_channels as (
-    {{ channel_lookup('utm', 'unioned', utm_channel_key('unioned.utm_source', 'unioned.utm_medium')) }}
-),
-
 final as (
     select
         -- ids
@@ -114,7 +110,7 @@ final as (
         unioned.utm_medium,
         unioned.utm_campaign,
         {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} as utm_key,
-        coalesce(utm_channels.channel, {{ unknown_channel() }}) as channel,
+        coalesce(utm_channels.channel, '{{ var("unknown_channel") }}') as channel,
 
         -- booleans
         unioned.is_demo_request,
@@ -128,8 +124,10 @@ final as (
         -- lineage
         unioned.landed_date
     from unioned
-    left join utm_channels
-        on {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} = utm_channels.source_value
+    left join channel_values as utm_channels
+        on
+            utm_channels.source_type = 'utm'
+            and {{ utm_channel_key('unioned.utm_source', 'unioned.utm_medium') }} = utm_channels.source_value
 )
 
 select * from final

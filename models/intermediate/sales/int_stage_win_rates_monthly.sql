@@ -43,7 +43,7 @@ months as (
 
     select distinct
         calendar.month_start_date,
-        cast({{ dbt.dateadd('month', -1 * stage_win_rate_window_months(), 'calendar.month_start_date') }} as date)
+        cast({{ dbt.dateadd('month', -1 * var('stage_win_rate_window_months'), 'calendar.month_start_date') }} as date)
             as window_start_date
     from calendar
     where

@@ -1,7 +1,7 @@
 {#- One row per campaign key: CRM campaigns ('crm:<id>') and ad platform campaigns
     ('<ad_platform>:<campaign id>', e.g. 'google_ads:123'). Ad campaigns take their latest
     reported name and their channel from the platform; CRM campaigns their channel from the
-    campaign type read as a lead source (seeds/channel_mapping, macro channel_lookup; types it does not know, such as
+    campaign type read as a lead source (the channel from int_channel_values; types it does not know, such as
     Content, are 'Unknown'). Spend is the ad platforms' only, in the reporting currency. -#}
 with
 
@@ -13,12 +13,8 @@ ad_spend as (
     select * from {{ ref('int_ad_spend_daily') }}
 ),
 
-channel_mapping as (
-    select * from {{ ref('channel_mapping') }}
-),
-
-lead_source_channels as (
-    {{ channel_lookup('lead_source', 'crm_campaigns', 'crm_campaigns.campaign_type') }}
+channel_values as (
+    select * from {{ ref('int_channel_values') }}
 ),
 
 ad_campaign_names as (
@@ -59,7 +55,7 @@ crm as (
         crm_campaigns.campaign_id,
         crm_campaigns.campaign_name,
         crm_campaigns.campaign_type,
-        coalesce(lead_source_channels.channel, {{ unknown_channel() }}) as channel,
+        coalesce(lead_source_channels.channel, '{{ var("unknown_channel") }}') as channel,
         crm_campaigns.status as campaign_status,
         crm_campaigns.is_active,
         crm_campaigns.start_date,
@@ -70,8 +66,10 @@ crm as (
         cast(null as date) as last_spend_date,
         cast(null as {{ dbt.type_numeric() }}) as total_spend_reporting
     from crm_campaigns
-    left join lead_source_channels
-        on crm_campaigns.campaign_type = lead_source_channels.source_value
+    left join channel_values as lead_source_channels
+        on
+            lead_source_channels.source_type = 'lead_source'
+            and crm_campaigns.campaign_type = lead_source_channels.source_value
 ),
 
 ads as (

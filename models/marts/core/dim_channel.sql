@@ -17,7 +17,7 @@ seed_channels as (
 
 unknown_channel as (
     select
-        {{ unknown_channel() }} as channel,
+        '{{ var("unknown_channel") }}' as channel,
         0 as n_mapping_rules,
         0 as n_ad_platforms
 ),
@@ -28,7 +28,7 @@ channels as (
     select * from unknown_channel
     where not exists (
             select 1 from seed_channels
-            where seed_channels.channel = {{ unknown_channel() }}
+            where seed_channels.channel = '{{ var("unknown_channel") }}'
         )
 ),
 
@@ -42,7 +42,7 @@ final as (
 
         -- booleans
         n_ad_platforms > 0 as is_paid,
-        channel = {{ unknown_channel() }} as is_unknown
+        channel = '{{ var("unknown_channel") }}' as is_unknown
     from channels
 )
 

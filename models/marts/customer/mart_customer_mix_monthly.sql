@@ -79,8 +79,8 @@ final as (
 
         -- numerics
         cast(with_totals.active_customers as integer) as active_customers,
-        cast(with_totals.mrr as {{ dbt.type_numeric() }}) as mrr,
-        cast(12 * with_totals.mrr as {{ dbt.type_numeric() }}) as arr,
+        cast(with_totals.mrr as decimal(38, 6)) as mrr,
+        cast(12 * with_totals.mrr as decimal(38, 6)) as arr,
         cast(
             {{ safe_divide('with_totals.active_customers', 'with_totals.month_active_customers') }} as double
         ) as share_of_customers,

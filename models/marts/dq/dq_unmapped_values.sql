@@ -4,10 +4,11 @@
     and UTM pairs no row of seeds/channel_mapping maps (channel Unknown), opportunity types other
     than New Business / Expansion / Renewal, form names missing from seeds/form_classification and
     activity types missing from seeds/activity_classification. Each part applies the rule of the
-    model that uses the value (macros stage_mapping_join, stage_category, channel_lookup,
-    utm_channel_key, is_bookings_type; form_category and activity_category 'unmapped'), so a row
-    here is exactly a value that model could not map. A missing value (NULL or blank) is not
-    listed: a missing type is new business, a missing lead source has no channel to map.
+    model that uses the value (macros stage_mapping_join, stage_category, utm_channel_key,
+    is_bookings_type; model int_channel_values; form_category and activity_category
+    'unmapped'), so a row here is exactly a value that model could not map. A missing value
+    (NULL or blank) is not listed: a missing type is new business, a missing lead source has no
+    channel to map.
     Currencies without an FX rate are in dq_fx_rates_missing. -#}
 with
 
@@ -15,8 +16,8 @@ stage_mapping as (
     select * from {{ ref('stage_mapping') }}
 ),
 
-channel_mapping as (
-    select * from {{ ref('channel_mapping') }}
+channel_values as (
+    select * from {{ ref('int_channel_values') }}
 ),
 
 opportunities as (
@@ -149,10 +150,6 @@ lead_source_values as (
     from campaigns
 ),
 
-lead_source_channels as (
-    {{ channel_lookup('lead_source', 'lead_source_values', 'lead_source_values.source_value') }}
-),
-
 utm_values as (
     select
         'crm' as source_system,
@@ -181,10 +178,6 @@ utm_values as (
     from form_submissions
 ),
 
-utm_channels as (
-    {{ channel_lookup('utm', 'utm_values', 'utm_values.source_value') }}
-),
-
 unmapped_lead_sources as (
     select
         'crm' as source_system,
@@ -201,11 +194,13 @@ unmapped_lead_sources as (
         min(lead_source_values.seen_date) as first_seen_date,
         max(lead_source_values.seen_date) as last_seen_date
     from lead_source_values
-    left join lead_source_channels
-        on lead_source_values.source_value = lead_source_channels.source_value
+    left join channel_values as lead_source_channels
+        on
+            lead_source_channels.source_type = 'lead_source'
+            and lead_source_values.source_value = lead_source_channels.source_value
     where
         nullif(trim(lead_source_values.source_value), '') is not null
-        and lead_source_channels.source_value is null
+        and lead_source_channels.matched_rule is null
     group by lead_source_values.table_name, lead_source_values.column_name, lead_source_values.source_value
 ),
 
@@ -221,9 +216,11 @@ unmapped_utm_pairs as (
         min(utm_values.seen_date) as first_seen_date,
         max(utm_values.seen_date) as last_seen_date
     from utm_values
-    left join utm_channels
-        on utm_values.source_value = utm_channels.source_value
-    where utm_channels.source_value is null
+    left join channel_values as utm_channels
+        on
+            utm_channels.source_type = 'utm'
+            and utm_values.source_value = utm_channels.source_value
+    where utm_channels.matched_rule is null
     group by utm_values.source_system, utm_values.table_name, utm_values.column_name, utm_values.source_value
 ),
 
@@ -279,7 +276,7 @@ unmapped_activities as (
         max(activity_date) as last_seen_date
     from activities
     where
-        activity_category = {{ unmapped_activity_category() }}
+        activity_category = '{{ var("unmapped_activity_category") }}'
         and nullif(trim(activity_type), '') is not null
     group by activity_source, activity_type
 ),

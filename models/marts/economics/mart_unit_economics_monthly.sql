@@ -108,22 +108,22 @@ final as (
         cast(joined.ad_spend as decimal(38, 6)) as ad_spend,
         cast(joined.team_cost as decimal(38, 6)) as team_cost,
         cast(joined.new_customers as bigint) as new_customers,
-        cast(joined.paid_cac as double) as paid_cac,
-        cast(joined.fully_loaded_cac as double) as fully_loaded_cac,
+        cast(joined.paid_cac as decimal(38, 6)) as paid_cac,
+        cast(joined.fully_loaded_cac as decimal(38, 6)) as fully_loaded_cac,
 
         -- customer value
         cast(joined.active_customers as integer) as active_customers,
-        cast(joined.arpa as double) as arpa,
+        cast(joined.arpa as decimal(38, 6)) as arpa,
         cast(joined.logo_churn_rate as double) as logo_churn_rate,
         cast(joined.logo_churn_rate_3m as double) as logo_churn_rate_3m,
         cast({{ var('gross_margin', 0.8) }} as double) as gross_margin,
-        cast(joined.ltv as double) as ltv,
+        cast(joined.ltv as decimal(38, 6)) as ltv,
         cast({{ safe_divide('joined.ltv', 'joined.paid_cac') }} as double) as ltv_to_cac,
 
         -- payback
         cast(joined.billing_new_customers as integer) as billing_new_customers,
         cast(joined.new_mrr as decimal(38, 6)) as new_mrr,
-        cast(joined.new_customer_arpa as double) as new_customer_arpa,
+        cast(joined.new_customer_arpa as decimal(38, 6)) as new_customer_arpa,
         cast({{ cac_payback_months('joined.paid_cac', 'joined.new_customer_arpa') }} as double)
             as cac_payback_months
 

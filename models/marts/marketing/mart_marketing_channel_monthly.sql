@@ -108,7 +108,7 @@ pipeline as (
 new_customers as (
     select
         cast({{ dbt.date_trunc('month', 'account_first_won.first_won_date') }} as date) as month_start_date,
-        coalesce(account_attribution.first_touch_channel, {{ unknown_channel() }}) as channel,
+        coalesce(account_attribution.first_touch_channel, '{{ var("unknown_channel") }}') as channel,
         count(*) as new_customers,
         sum(account_first_won.first_won_amount_reporting) as new_arr
     from account_first_won
@@ -231,15 +231,15 @@ final as (
             as team_cost,
         cast(
             case when unioned.is_total then {{ safe_divide('unioned.spend', 'unioned.new_customers') }} end
-            as double
+            as decimal(38, 6)
         ) as paid_cac,
         cast(case
             when unioned.is_total
                 then {{ safe_divide('unioned.spend + team_cost_monthly.team_cost', 'unioned.new_customers') }}
-        end as double) as fully_loaded_cac,
+        end as decimal(38, 6)) as fully_loaded_cac,
         cast(
             case when not unioned.is_total then {{ safe_divide('unioned.spend', 'unioned.new_customers') }} end
-            as double
+            as decimal(38, 6)
         ) as cac_by_channel,
         cast({{ safe_divide('unioned.new_arr', 'unioned.spend') }} as double) as roas
     from unioned

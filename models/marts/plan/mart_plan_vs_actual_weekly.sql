@@ -126,12 +126,12 @@ final as (
         cast(extract(week from week_start_date) as integer) as iso_week,
 
         -- bookings (new + expansion, reporting currency)
-        cast(plan_bookings as double) as plan_bookings,
+        cast(plan_bookings as decimal(38, 6)) as plan_bookings,
         cast(actual_bookings as decimal(38, 6)) as actual_bookings,
         cast({{ safe_divide('actual_bookings', 'plan_bookings') }} as double) as bookings_attainment,
 
         -- new MRR
-        cast(plan_new_mrr as double) as plan_new_mrr,
+        cast(plan_new_mrr as decimal(38, 6)) as plan_new_mrr,
         cast(actual_new_mrr as decimal(38, 6)) as actual_new_mrr,
         cast({{ safe_divide('actual_new_mrr', 'plan_new_mrr') }} as double) as new_mrr_attainment,
 

@@ -127,7 +127,7 @@ final as (
         cast(with_total.active_customers as integer) as active_customers,
 
         -- amounts
-        cast(with_total.mrr as {{ dbt.type_numeric() }}) as mrr,
+        cast(with_total.mrr as decimal(38, 6)) as mrr,
 
         -- shares of the total ('All': share matched by any method)
         {{ safe_divide(

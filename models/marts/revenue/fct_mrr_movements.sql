@@ -54,24 +54,24 @@ final as (
         movement_category,
 
         -- numerics (fixed point: the bridge adds up exactly)
-        cast(starting_mrr as {{ dbt.type_numeric() }}) as starting_mrr,
-        cast(case when movement_category = 'new' then mrr else 0 end as {{ dbt.type_numeric() }}) as new_mrr,
+        cast(starting_mrr as decimal(38, 6)) as starting_mrr,
+        cast(case when movement_category = 'new' then mrr else 0 end as decimal(38, 6)) as new_mrr,
         cast(
-            case when movement_category = 'reactivation' then mrr else 0 end as {{ dbt.type_numeric() }}
+            case when movement_category = 'reactivation' then mrr else 0 end as decimal(38, 6)
         ) as reactivation_mrr,
         cast(
             case when movement_category = 'expansion' then mrr - starting_mrr else 0 end
-            as {{ dbt.type_numeric() }}
+            as decimal(38, 6)
         ) as expansion_mrr,
         cast(
             case when movement_category = 'contraction' then starting_mrr - mrr else 0 end
-            as {{ dbt.type_numeric() }}
+            as decimal(38, 6)
         ) as contraction_mrr,
         cast(
-            case when movement_category = 'churn' then starting_mrr else 0 end as {{ dbt.type_numeric() }}
+            case when movement_category = 'churn' then starting_mrr else 0 end as decimal(38, 6)
         ) as churn_mrr,
-        cast(mrr as {{ dbt.type_numeric() }}) as ending_mrr,
-        cast(mrr - starting_mrr as {{ dbt.type_numeric() }}) as mrr_change,
+        cast(mrr as decimal(38, 6)) as ending_mrr,
+        cast(mrr - starting_mrr as decimal(38, 6)) as mrr_change,
 
         -- dates
         month_end_date

@@ -131,20 +131,20 @@ final as (
         -- amounts in the reporting currency
         cast(
             coalesce(aggregated.invoiced, case when aggregated.month_start_date is null then 0 end)
-            as {{ dbt.type_numeric() }}
+            as decimal(38, 6)
         ) as invoiced,
         cast(
             coalesce(aggregated.collected, case when aggregated.month_start_date is null then 0 end)
-            as {{ dbt.type_numeric() }}
+            as decimal(38, 6)
         ) as collected,
         cast(
             coalesce(aggregated.refunded, case when aggregated.month_start_date is null then 0 end)
-            as {{ dbt.type_numeric() }}
+            as decimal(38, 6)
         ) as refunded,
         cast(
             coalesce(aggregated.collected, case when aggregated.month_start_date is null then 0 end)
             - coalesce(aggregated.refunded, case when aggregated.month_start_date is null then 0 end)
-            as {{ dbt.type_numeric() }}
+            as decimal(38, 6)
         ) as net_collected,
 
         -- counts

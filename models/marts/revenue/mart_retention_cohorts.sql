@@ -75,8 +75,8 @@ final as (
         cast(cohort_customers as integer) as cohort_customers,
         cast(customers_active as integer) as customers_active,
         {{ safe_divide('customers_active', 'cohort_customers') }} as logo_retention,
-        cast(cohort_starting_mrr as {{ dbt.type_numeric() }}) as cohort_starting_mrr,
-        cast(mrr as {{ dbt.type_numeric() }}) as mrr,
+        cast(cohort_starting_mrr as decimal(38, 6)) as cohort_starting_mrr,
+        cast(mrr as decimal(38, 6)) as mrr,
         {{ safe_divide('mrr', 'cohort_starting_mrr') }} as mrr_retention,
 
         -- dates

@@ -189,14 +189,14 @@ final as (
         dim_date.fiscal_month,
 
         -- MRR bridge
-        cast(joined.starting_mrr as {{ dbt.type_numeric() }}) as starting_mrr,
-        cast(joined.new_mrr as {{ dbt.type_numeric() }}) as new_mrr,
-        cast(joined.reactivation_mrr as {{ dbt.type_numeric() }}) as reactivation_mrr,
-        cast(joined.expansion_mrr as {{ dbt.type_numeric() }}) as expansion_mrr,
-        cast(joined.contraction_mrr as {{ dbt.type_numeric() }}) as contraction_mrr,
-        cast(joined.churn_mrr as {{ dbt.type_numeric() }}) as churn_mrr,
-        cast(joined.ending_mrr as {{ dbt.type_numeric() }}) as mrr,
-        cast(12 * joined.ending_mrr as {{ dbt.type_numeric() }}) as arr,
+        cast(joined.starting_mrr as decimal(38, 6)) as starting_mrr,
+        cast(joined.new_mrr as decimal(38, 6)) as new_mrr,
+        cast(joined.reactivation_mrr as decimal(38, 6)) as reactivation_mrr,
+        cast(joined.expansion_mrr as decimal(38, 6)) as expansion_mrr,
+        cast(joined.contraction_mrr as decimal(38, 6)) as contraction_mrr,
+        cast(joined.churn_mrr as decimal(38, 6)) as churn_mrr,
+        cast(joined.ending_mrr as decimal(38, 6)) as mrr,
+        cast(12 * joined.ending_mrr as decimal(38, 6)) as arr,
 
         -- customer counts
         cast(joined.starting_customers as integer) as starting_customers,
@@ -219,7 +219,7 @@ final as (
             'joined.starting_mrr'
         ) }} as nrr,
         {{ safe_divide('joined.retained_mrr', 'joined.year_ago_mrr') }} as nrr_annual,
-        {{ safe_divide('joined.ending_mrr', 'joined.active_customers') }} as arpa,
+        cast({{ safe_divide('joined.ending_mrr', 'joined.active_customers') }} as decimal(38, 6)) as arpa,
 
         -- booleans
         joined.is_as_of_month,

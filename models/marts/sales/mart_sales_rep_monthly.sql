@@ -51,7 +51,7 @@ window_bounds as (
         as_of_date,
         as_of_month_start_date,
         cast(
-            {{ dbt.dateadd('month', -1 * required_activity_window_months(), 'as_of_month_start_date') }}
+            {{ dbt.dateadd('month', -1 * var('required_activity_window_months'), 'as_of_month_start_date') }}
             as date
         ) as window_start_date
     from as_of
@@ -94,7 +94,7 @@ months as (
 closed_opportunities as (
 
     select
-        coalesce(opportunities.owner_id, {{ unassigned_rep_id() }}) as rep_id,
+        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
         cast({{ dbt.date_trunc('month', 'opportunities.close_date') }} as date) as month_start_date,
         opportunities.opportunity_type,
         opportunities.is_won,
@@ -138,7 +138,7 @@ opportunity_months as (
 activity_months as (
 
     select
-        coalesce(activities.rep_id, {{ unassigned_rep_id() }}) as rep_id,
+        coalesce(activities.rep_id, '{{ var("unassigned_rep_id") }}') as rep_id,
         activities.activity_month_start_date as month_start_date,
         count(*) as activity_count,
         sum(case when activities.activity_category = 'call' then 1 else 0 end) as calls,
@@ -154,7 +154,7 @@ activity_months as (
     cross join as_of
     where activities.activity_date <= as_of.as_of_date
     group by
-        coalesce(activities.rep_id, {{ unassigned_rep_id() }}),
+        coalesce(activities.rep_id, '{{ var("unassigned_rep_id") }}'),
         activities.activity_month_start_date
 
 ),

@@ -194,7 +194,7 @@ final as (
 
         -- bookings vs plan (reporting currency)
         cast(bookings as decimal(38, 6)) as bookings,
-        cast(plan_bookings as double) as plan_bookings,
+        cast(plan_bookings as decimal(38, 6)) as plan_bookings,
         cast({{ safe_divide('bookings', 'plan_bookings') }} as double) as bookings_attainment,
 
         -- pipeline and win rate

@@ -3,8 +3,6 @@
 Raw rules (one suite per raw table, asset raw_<system>/<table>), and their scope in a run with
 a window ("window": only the rows with _landed_date in the window; "table": the whole table):
   error  columns_present      table   every contract and lineage column exists
-  error  not_null(<col>)      window  keys and required columns are never null
-  error  allowed(<col>)       window  closed vocabularies of the contract (currencies, teams)
   error  load_log_reconciles  table   rows in the table = rows raw_meta.load_log says were
                                       loaded (a count: cheap, and it also sees rows lost
                                       outside the window)
@@ -16,19 +14,22 @@ a window ("window": only the rows with _landed_date in the window; "table": the 
   warn   not_future(<col>)    window  event dates are not later than the row's load + tolerance
   warn   row_count_vs_previous_load   table   the latest landed day brought at least half the
                                       rows of the previous landed day (from raw_meta.load_log)
+What ingestion refuses is no raw rule, since such a rule could never fail: a row with an empty
+key or required value, a value outside a closed vocabulary (`allowed`) or a currency column
+that is not an ISO 4217 code is quarantined (ingest/validate.py), never written to raw; a
+currency code is stored in the system's case. So raw tables get no not_null, allowed or
+currency_code rules; tests/python/test_bad_input.py proves the quarantine itself.
 Uniqueness of a key across extracts is not a raw rule: a key legitimately repeats (updated
 versions); staging keeps the latest version and dbt tests its uniqueness on the whole model.
 
-Mart rules: MART_RULES maps a mart model to its rules, written with the helpers below. To
-guard another mart, add an entry; rules for a mart that is not in the dbt project are ignored.
+Marts have no GX rules: their invariants are dbt tests (dbt for marts, GX for raw).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
 
-from revops.checks.rules import ERROR, WARN, Rule, Severity, Suite
+from revops.checks.rules import WARN, Rule, Suite
 from revops.config import PROJECT_DIR
 from revops.contract import LINEAGE_COLUMNS, Column, Table, all_tables
 from revops.sql import ident as quote
@@ -153,18 +154,14 @@ def _load_log_rules(table: Table) -> list[Rule]:
     ]
 
 
+def _warn_on_rows(name: str, condition: str, description: str) -> Rule:
+    """A warning that counts the rows meeting `condition` (an SQL predicate over `t`)."""
+    return Rule(name=name, metric=_count_where(condition), description=description, severity=WARN)
+
+
 def raw_rules(table: Table) -> tuple[Rule, ...]:
     """Every rule of one raw table, derived from its contract entry."""
     rules: list[Rule] = [_columns_present(table)]
-    for col in table.columns:
-        if col.required or col.name in table.key:
-            rules.append(
-                Rule(
-                    name=f"not_null({col.name})",
-                    metric=_count_where(f"t.{quote(col.name)} is null"),
-                    description=f"{col.name} is never null (key or required)",
-                )
-            )
     rules.append(
         Rule(
             name="unique_key_per_file",
@@ -179,62 +176,33 @@ def raw_rules(table: Table) -> tuple[Rule, ...]:
     )
     for col in table.columns:
         vocab: tuple[str, ...] | None = None
-        severity: Severity = ERROR
-        if col.allowed:
-            vocab, name = col.allowed, f"allowed({col.name})"
-        elif (table.system, table.name, col.name) in STAGE_COLUMNS:
-            vocab, name, severity = known_stages(), f"vocabulary({col.name})", WARN
+        if (table.system, table.name, col.name) in STAGE_COLUMNS:
+            vocab = known_stages()
         elif (table.system, table.name, col.name) in STATUS_VOCABULARIES:
             vocab = STATUS_VOCABULARIES[(table.system, table.name, col.name)]
-            name, severity = f"vocabulary({col.name})", WARN
         if vocab:
             ref = f"t.{quote(col.name)}"
             rules.append(
-                Rule(
-                    name=name,
-                    metric=_count_where(f"{ref} is not null and {ref} not in ({sql_list(vocab)})"),
-                    description=f"{col.name} in {{{', '.join(vocab)}}}",
-                    severity=severity,
+                _warn_on_rows(
+                    f"vocabulary({col.name})",
+                    f"{ref} is not null and {ref} not in ({sql_list(vocab)})",
+                    f"{col.name} in {{{', '.join(vocab)}}}",
                 )
             )
-    for col in table.columns:
-        if col.currency:
-            ref = f"t.{quote(col.name)}"
-            letters = "[a-z]{3}" if col.currency == "lower" else "[A-Z]{3}"
-            rules.append(
-                Rule(
-                    name=f"currency_code({col.name})",
-                    metric=_count_where(
-                        f"{ref} is not null and not regexp_full_match({ref}, '{letters}')"
-                    ),
-                    description=f"{col.name} is an ISO 4217 code, {col.currency}-case",
-                )
-            )
-    for col in table.columns:
-        if _is_money_or_count(table, col):
-            rules.append(
-                Rule(
-                    name=f"non_negative({col.name})",
-                    metric=_count_where(f"t.{quote(col.name)} < 0"),
-                    description=f"{col.name} >= 0",
-                    severity=WARN,
-                )
-            )
-    for col in table.columns:
-        if _is_past_event(table, col):
-            rules.append(
-                Rule(
-                    name=f"not_future({col.name})",
-                    metric=_count_where(
-                        f"{_as_timestamp(col)} > t._loaded_at "
-                        f"+ interval {FUTURE_TOLERANCE_DAYS} day"
-                    ),
-                    description=(
-                        f"{col.name} is at most {FUTURE_TOLERANCE_DAYS} day after the row's load"
-                    ),
-                    severity=WARN,
-                )
-            )
+    rules += [
+        _warn_on_rows(f"non_negative({c.name})", f"t.{quote(c.name)} < 0", f"{c.name} >= 0")
+        for c in table.columns
+        if _is_money_or_count(table, c)
+    ]
+    rules += [
+        _warn_on_rows(
+            f"not_future({c.name})",
+            f"{_as_timestamp(c)} > t._loaded_at + interval {FUTURE_TOLERANCE_DAYS} day",
+            f"{c.name} is at most {FUTURE_TOLERANCE_DAYS} day after the row's load",
+        )
+        for c in table.columns
+        if _is_past_event(table, c)
+    ]
     rules.extend(_load_log_rules(table))
     return tuple(rules)
 
@@ -253,130 +221,15 @@ def raw_suites() -> list[Suite]:
     return [raw_suite(t) for t in all_tables()]
 
 
-# --- marts -------------------------------------------------------------------------------------
-
-
-def between(column: str, low: float, high: float | None, severity: Severity = ERROR) -> Rule:
-    """Non-null values of `column` lie in [low, high] (high None: no upper bound)."""
-    ref = f"t.{quote(column)}"
-    outside = f"{ref} < {low}" + (f" or {ref} > {high}" if high is not None else "")
-    bounds = f"[{low}, {high}]" if high is not None else f">= {low}"
-    return Rule(
-        name=f"between({column})",
-        metric=_count_where(outside),
-        description=f"{column} {bounds}",
-        severity=severity,
-    )
-
-
-def rate(column: str) -> Rule:
-    return between(column, 0, 1)
-
-
-def equal(name: str, left: str, right: str, description: str, tolerance: float = 0.005) -> Rule:
-    """Rows where two SQL expressions differ by more than `tolerance` (nulls count as 0)."""
-    return Rule(
-        name=name,
-        metric=_count_where(f"abs(coalesce({left}, 0) - coalesce({right}, 0)) > {tolerance}"),
-        description=description,
-    )
-
-
-MRR_BRIDGE = (
-    "t.starting_mrr + t.new_mrr + t.reactivation_mrr + t.expansion_mrr"
-    " - t.contraction_mrr - t.churn_mrr"
-)
-MOVEMENTS = ("new_mrr", "reactivation_mrr", "expansion_mrr", "contraction_mrr", "churn_mrr")
-
-MART_RULES: dict[str, Callable[[], tuple[Rule, ...]]] = {
-    "fct_mrr_movements": lambda: (
-        equal("mrr_bridge", MRR_BRIDGE, "t.ending_mrr", "start + movements = end, per row"),
-        equal(
-            "mrr_change", "t.ending_mrr - t.starting_mrr", "t.mrr_change", "change = end - start"
-        ),
-        *(between(m, 0, None) for m in MOVEMENTS),
-    ),
-    "mart_revenue_monthly": lambda: (
-        equal("mrr_bridge", MRR_BRIDGE, "t.mrr", "start + movements = end MRR, per month"),
-        equal("arr_is_12_mrr", "12 * t.mrr", "t.arr", "ARR = 12 x MRR", tolerance=0.01),
-        equal(
-            "mrr_reconciles_with_fct_mrr_movements",
-            "t.mrr",
-            "(select sum(f.ending_mrr) from marts.fct_mrr_movements as f"
-            " where f.month_start_date = t.month_start_date"
-            " and (t.segment = 'All' or f.segment = t.segment))",
-            "MRR per month and segment = sum of fct_mrr_movements.ending_mrr",
-            tolerance=0.01,
-        ),
-        rate("logo_churn_rate"),
-        rate("gross_mrr_churn_rate"),
-        rate("grr"),
-        between("nrr", 0, None),
-    ),
-    "mart_retention_cohorts": lambda: (
-        rate("logo_retention"),
-        between("mrr_retention", 0, None),
-        Rule(
-            name="active_within_cohort",
-            metric=_count_where("t.customers_active > t.cohort_customers"),
-            description="customers_active <= cohort_customers",
-        ),
-    ),
-    "mart_billing_monthly": lambda: (
-        equal("net_collected", "t.collected - t.refunded", "t.net_collected", "net = in - out"),
-        between("invoiced", 0, None, severity=WARN),
-    ),
-    "dq_identity_match": lambda: (rate("customer_share"), rate("mrr_share")),
-    "mart_funnel_cohort_monthly": lambda: tuple(
-        rate(c)
-        for c in (
-            "lead_to_mql_rate",
-            "mql_to_sql_rate",
-            "sql_to_opportunity_rate",
-            "opportunity_to_customer_rate",
-            "lead_to_customer_rate",
-        )
-    ),
-    "mart_pipeline_daily": lambda: (
-        rate("stage_win_rate"),
-        between("open_amount", 0, None, severity=WARN),
-    ),
-    "mart_sales_rep_monthly": lambda: (
-        rate("win_rate_count"),
-        rate("win_rate_amount"),
-        rate("selling_time_share"),
-    ),
-    "mart_sales_team_monthly": lambda: (rate("share_reps_attainment_met"),),
-    "mart_product_monthly": lambda: (
-        rate("win_rate_count"),
-        rate("share_won_above_list"),
-        between("price_realisation", 0, None),
-    ),
-    "mart_billing_product_monthly": lambda: (
-        equal(
-            "mrr_is_list_less_discounts",
-            "t.list_mrr - t.discount_mrr",
-            "t.mrr",
-            "MRR = list - discounts",
-            tolerance=0.01,
-        ),
-        rate("mrr_realisation"),
-    ),
-}
-
-
-def mart_suite(model: str, schema: str = "marts") -> Suite:
-    return Suite(
-        name=f"{schema}.{model}",
-        relation=f"{schema}.{model}",
-        asset_key=(schema, model),
-        rules=MART_RULES[model](),
-    )
+# --- marts ------------------------------------------------------------------------------------
 
 
 def mart_suites(models: set[str] | None = None) -> list[Suite]:
-    """Suites of the registered marts, limited to `models` (the marts the dbt project has)."""
-    return [mart_suite(m) for m in MART_RULES if models is None or m in models]
+    """No GX suite guards a mart: each mart invariant (the MRR bridge, ratio bounds,
+    reconciliations) is a dbt test in the mart's YAML, its one home. Kept (empty) for the
+    callers that still build mart checks from it."""
+    del models
+    return []
 
 
 def suites_snapshot() -> dict[str, list[dict[str, object]]]:

@@ -1,6 +1,8 @@
-{#- The MRR bridge, for every month and segment (and the 'All' total), exactly:
-    start + new + reactivation + expansion - contraction - churn = end.
-    Also: a month starts where the previous one ended, and 'All' is the sum of the segments.
+{#- mart_revenue_monthly adds up, for every month and segment (and the 'All' total), exactly:
+    each MRR bridge column is the sum of fct_mrr_movements' column for the month and segment
+    (the bridge itself, start + new + reactivation + expansion - contraction - churn = end, is
+    tested once, per customer row, on fct_mrr_movements: a sum of balanced rows balances);
+    a month starts where the previous one ended; and 'All' is the sum of the segments.
     Returns the offending rows. -#}
 with
 
@@ -10,16 +12,34 @@ revenue as (
 
 ),
 
-bridge_breaks as (
+movements as (
 
+    select * from {{ ref('fct_mrr_movements') }}
+
+),
+
+sum_breaks as (
+
+    -- each revenue row joined to the movements it sums (all segments for 'All'); the revenue
+    -- row's values repeat per movement, so max() reads them back
     select
-        month_start_date,
-        segment,
-        'bridge' as check_name
+        revenue.month_start_date,
+        revenue.segment,
+        'sum of fct_mrr_movements' as check_name
     from revenue
-    where
-        starting_mrr + new_mrr + reactivation_mrr + expansion_mrr - contraction_mrr - churn_mrr
-        != mrr
+    left join movements
+        on
+            revenue.month_start_date = movements.month_start_date
+            and (revenue.segment = 'All' or revenue.segment = movements.segment)
+    group by revenue.month_start_date, revenue.segment
+    having
+        max(revenue.starting_mrr) != coalesce(sum(movements.starting_mrr), 0)
+        or max(revenue.new_mrr) != coalesce(sum(movements.new_mrr), 0)
+        or max(revenue.reactivation_mrr) != coalesce(sum(movements.reactivation_mrr), 0)
+        or max(revenue.expansion_mrr) != coalesce(sum(movements.expansion_mrr), 0)
+        or max(revenue.contraction_mrr) != coalesce(sum(movements.contraction_mrr), 0)
+        or max(revenue.churn_mrr) != coalesce(sum(movements.churn_mrr), 0)
+        or max(revenue.mrr) != coalesce(sum(movements.ending_mrr), 0)
 
 ),
 
@@ -66,7 +86,7 @@ total_breaks as (
 
 )
 
-select * from bridge_breaks
+select * from sum_breaks
 union all
 select * from continuity_breaks
 union all
