@@ -5,8 +5,9 @@
     Dagster asset graph is built from a manifest parsed without it). -#}
 {% macro as_of_date() -%}
     {%- set default_relation = ref('int_as_of_date') -%}
-    {%- if var('as_of_date', none) -%}
-        cast('{{ var("as_of_date") }}' as date)
+    {%- set value = run_setting('as_of_date', 'REVOPS_AS_OF_DATE') -%}
+    {%- if value -%}
+        cast('{{ value }}' as date)
     {%- else -%}
         (select as_of_date from {{ default_relation }})
     {%- endif -%}

@@ -9,8 +9,8 @@
 {#- The run's window as {'start': 'YYYY-MM-DD', 'end': 'YYYY-MM-DD'}, or none without the vars.
     Both vars or neither; start <= end. -#}
 {% macro partition_window() -%}
-    {%- set start = var('partition_start', none) -%}
-    {%- set end = var('partition_end', none) -%}
+    {%- set start = run_setting('partition_start', 'REVOPS_PARTITION_START') -%}
+    {%- set end = run_setting('partition_end', 'REVOPS_PARTITION_END') -%}
     {%- if start is none and end is none -%}
         {{ return(none) }}
     {%- endif -%}

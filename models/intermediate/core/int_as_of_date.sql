@@ -26,8 +26,9 @@ from_data as (
 final as (
 
     select
-        {% if var('as_of_date', none) -%}
-            cast('{{ var("as_of_date") }}' as date)
+        {% set value = run_setting('as_of_date', 'REVOPS_AS_OF_DATE') -%}
+        {% if value -%}
+            cast('{{ value }}' as date)
         {%- else -%}
             cast(coalesce(latest_event_date, last_landed_date) as date)
         {%- endif %} as as_of_date
