@@ -199,6 +199,45 @@ def plan_for(
     return plan, state
 
 
+def planned_nodes(plan: BuildPlan, manifest: Mapping[str, Any]) -> set[str]:
+    """The unique ids the plan's selectors reach (they and their descendants in the manifest's
+    child_map; every node for a whole plan), before views are excluded."""
+    nodes = manifest.get("nodes", {})
+    if plan.whole:
+        return set(nodes)
+    starts: list[str] = []
+    for selector in plan.select:
+        name = selector.rstrip("+")
+        if name.startswith("source:"):
+            wanted = name.removeprefix("source:")
+            starts += [
+                key
+                for key, s in (manifest.get("sources") or {}).items()
+                if wanted in (s["source_name"], f"{s['source_name']}.{s['name']}")
+            ]
+        else:
+            starts += [key for key, n in nodes.items() if n.get("name") == name]
+    children = manifest.get("child_map", {})
+    seen, todo = set(starts), list(starts)
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in seen:
+                seen.add(child)
+                todo.append(child)
+    return seen
+
+
+def planned_marts(plan: BuildPlan, manifest: Mapping[str, Any]) -> set[str]:
+    """The marts the plan rebuilds, known before dbt starts."""
+    nodes = manifest.get("nodes", {})
+    return {
+        nodes[key]["name"]
+        for key in planned_nodes(plan, manifest)
+        if nodes.get(key, {}).get("resource_type") == "model"
+        and nodes[key].get("schema") == MARTS_SCHEMA
+    }
+
+
 def rebuilt_marts(run_results: Mapping[str, Any], manifest: Mapping[str, Any]) -> set[str]:
     """The marts (models of schema marts) a dbt invocation built, from its run_results."""
     nodes = manifest.get("nodes", {})

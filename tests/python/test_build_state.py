@@ -177,3 +177,56 @@ def test_rebuilt_marts_are_the_mart_models_that_succeeded() -> None:
         ]
     }
     assert build_state.rebuilt_marts(run_results, manifest) == {"fct_a"}
+
+
+# --- the real project: what a CRM-only day reaches ---------------------------------------------
+
+BILLING_ONLY = {  # billing models that read no CRM table, directly or not
+    "int_invoices_converted",
+    "int_invoice_line_items_converted",
+    "int_subscription_item_periods",
+    "int_billing_product_matches",
+    "stg_billing__invoices",
+    "stg_billing__subscriptions",
+}
+
+
+@pytest.fixture(scope="module")
+def project_manifest() -> dict:
+    import json
+
+    from revops.assets.dbt import manifest_path
+
+    return json.loads(manifest_path().read_text())
+
+
+def test_a_crm_only_day_does_not_rebuild_billing_only_models(project_manifest) -> None:
+    manifest = project_manifest
+    last = BuildState(T0, "2026-10-31", build_state.manifest_fingerprint(manifest))
+    plan = build_state.plan_build(
+        last,
+        BuildState(T1, "2026-10-31", last.manifest_sha),
+        ["raw_crm.opportunity"],
+        True,
+        build_state.source_selectors(manifest),
+    )
+    assert plan.select == ["source:crm.opportunity+", "source:meta+"]
+    nodes = manifest["nodes"]
+    reached = {nodes[k]["name"] for k in build_state.planned_nodes(plan, manifest) if k in nodes}
+    assert "stg_crm__opportunities" in reached and "fct_opportunities" in reached
+    assert {n["name"] for n in nodes.values()} >= BILLING_ONLY  # they exist
+    assert not BILLING_ONLY & reached
+    # the same day for billing reaches them
+    billing = BuildPlan("billing", select=["source:billing.invoices+"])
+    billing_reached = {
+        nodes[k]["name"] for k in build_state.planned_nodes(billing, manifest) if k in nodes
+    }
+    assert {"int_invoices_converted", "stg_billing__invoices"} <= billing_reached
+    # the marts it leaves as they are: those of the rejected-file log and quarantine only
+    marts = build_state.planned_marts(plan, manifest)
+    whole = build_state.planned_marts(BuildPlan("all", whole=True), manifest)
+    assert "fct_opportunities" in marts and marts < whole
+    assert build_state.planned_marts(BuildPlan("log", select=["source:meta+"]), manifest) == {
+        "dq_quarantined_rows",
+        "dq_rejected_files",
+    }

@@ -84,6 +84,13 @@ def test_summary_counts_checks_by_severity_and_reports_publication() -> None:
     assert "    WARN  not_null_mart_a_id on marts/mart_a: dbt test warn" in lines
     assert "  published:        28 tables, 20,289 rows -> /p/revops.duckdb" in lines
     assert s.diagnose(events, None, []) is None
+    # a publication that rewrote the Parquet of two marts only (the others linked)
+    events.materializations[-1] = s.Materialization(
+        "published_warehouse",
+        {"tables": 28, "rows": 5, "database": "/p/x", "parquet_exported": ["a", "b"]},
+    )
+    published = [x for x in s.render(events, None, []) if "published:" in x]
+    assert published == ["  published:        28 tables, 5 rows -> /p/x (Parquet rewritten for 2)"]
 
 
 def _dbt(*nodes: s.DbtNode) -> s.DbtResults:

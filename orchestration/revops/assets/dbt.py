@@ -225,6 +225,9 @@ def revops_dbt_assets(
             return
         if plan is not None and not plan.whole:
             quiet_unrun_tests()
+            # the marts this build leaves as they are come first: a multi-asset yields its
+            # outputs in dependency order, and none of them depends on a rebuilt one
+            yield from unchanged_marts(context, build_state.planned_marts(plan, manifest()), plan)
         args = build_args(config, plan)
         env = dbt_args.dbt_env(window, config.as_of_date)
         shown = " ".join(f"{k}={v}" for k, v in env.items() if v)
@@ -243,22 +246,18 @@ def revops_dbt_assets(
                 raise_on_error=False,
             )
         progress = DbtProgress()
-        built: set[dg.AssetKey] = set()
         for event in invocation.stream_raw_events():
             line = progress.update(event.raw_event)
             if line:
                 context.log.info(line, extra=SHOW)
             # what DbtCliInvocation.stream() yields, event by event
-            for out in event.to_default_asset_events(
+            yield from event.to_default_asset_events(
                 manifest=invocation.manifest,
                 dagster_dbt_translator=invocation.dagster_dbt_translator,
                 context=context,
                 target_path=invocation.target_path,
                 project=invocation.project,
-            ):
-                if isinstance(out, dg.Output):
-                    built.add(context.asset_key_for_output(out.output_name))
-                yield out
+            )
         keep_partial_parse(target)
         if not invocation.is_successful():
             raise invocation.get_error() or RuntimeError("dbt build failed")
@@ -266,25 +265,27 @@ def revops_dbt_assets(
             marts = rebuilt_marts(target)
             with connect(db_path) as con:
                 build_state.record_build(con, state, started, window, plan, marts)
-            yield from unchanged_marts(context, built, plan)
 
 
 def unchanged_marts(
-    context: dg.AssetExecutionContext, built: set[dg.AssetKey], plan: BuildPlan
+    context: dg.AssetExecutionContext, rebuilt: set[str], plan: BuildPlan
 ) -> Iterator[dg.Output]:
-    """An Output, marked rebuilt: false, for each mart this build left as it was: their
-    inputs did not change, so they are current for this window, and the mart checks and
-    publication downstream (which need every mart) run; they act on the rebuilt marts only."""
-    marts = {k for k in context.selected_asset_keys if k.path[0] == MARTS_SCHEMA}
+    """An Output, marked rebuilt: false, for each selected mart not in `rebuilt`: its inputs
+    did not change, so it is current for this window, and the mart checks and publication
+    downstream (which need every mart) run; they act on the rebuilt marts only."""
+    marts = {
+        k
+        for k in context.selected_asset_keys
+        if k.path[0] == MARTS_SCHEMA and k.path[-1] not in rebuilt
+    }
     deps = context.assets_def.asset_deps
     # a multi-asset yields its outputs in dependency order
     for key in TopologicalSorter({k: deps.get(k, set()) & marts for k in marts}).static_order():
-        if key not in built:
-            yield dg.Output(
-                None,
-                output_name=context.assets_def.get_output_name_for_asset_key(key),
-                metadata={"rebuilt": False, "why": f"inputs unchanged ({plan.reason})"},
-            )
+        yield dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(key),
+            metadata={"rebuilt": False, "why": f"inputs unchanged ({plan.reason})"},
+        )
 
 
 def dbt_executable() -> str:
