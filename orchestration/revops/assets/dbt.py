@@ -261,7 +261,7 @@ def revops_dbt_assets(
         keep_partial_parse(target)
         if not invocation.is_successful():
             raise invocation.get_error() or RuntimeError("dbt build failed")
-        if plan is not None:
+        if plan is not None and db_path.exists():
             marts = rebuilt_marts(target)
             with connect(db_path) as con:
                 build_state.record_build(con, state, started, window, plan, marts)
