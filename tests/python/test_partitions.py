@@ -219,7 +219,8 @@ def test_reference_run_is_one_dbt_invocation_over_its_two_days(demo_run, pipelin
     start, end = (d.isoformat() for d in E2E_WINDOW)
     # the window reached dbt in its environment, not as --vars: "today" is the window's end
     assert not run_results["args"].get("vars")
-    compiled = next((invocations[0] / "compiled").rglob("int_as_of_date.sql")).read_text()
+    model = "compiled/revops/models/intermediate/core/int_as_of_date.sql"
+    compiled = (invocations[0] / model).read_text()
     assert f"cast('{end}' as date)" in compiled
     # the reference run asks for dbt's unit tests (a scheduled run leaves them to CI): every
     # unit test of the project ran in that one invocation, and passed
