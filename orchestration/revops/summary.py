@@ -339,8 +339,8 @@ def published_lines(events: RunEvents) -> list[str]:
             fresh = f" (Parquet rewritten for {len(exported)})" if exported is not None else ""
             return [
                 f"  published:        {m.metadata.get('tables', '?')} tables, "
-                f"{_n(int(m.metadata.get('rows', 0)))} rows -> {m.metadata.get('database', '?')}"
-                + fresh
+                f"{_n(int(m.metadata.get('rows', 0)))} rows{fresh} -> "
+                f"{m.metadata.get('database', '?')}"
             ]
     why = (
         f"step {events.failures[0].step} failed (cause below)"

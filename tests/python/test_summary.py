@@ -90,7 +90,7 @@ def test_summary_counts_checks_by_severity_and_reports_publication() -> None:
         {"tables": 28, "rows": 5, "database": "/p/x", "parquet_exported": ["a", "b"]},
     )
     published = [x for x in s.render(events, None, []) if "published:" in x]
-    assert published == ["  published:        28 tables, 5 rows -> /p/x (Parquet rewritten for 2)"]
+    assert published == ["  published:        28 tables, 5 rows (Parquet rewritten for 2) -> /p/x"]
 
 
 def _dbt(*nodes: s.DbtNode) -> s.DbtResults:
