@@ -336,12 +336,16 @@ def published_lines(events: RunEvents) -> list[str]:
     for m in events.materializations:
         if m.asset == PUBLISHED_KEY:
             exported = m.metadata.get("parquet_exported")
-            fresh = f" (Parquet rewritten for {len(exported)})" if exported is not None else ""
-            return [
+            lines = [
                 f"  published:        {m.metadata.get('tables', '?')} tables, "
-                f"{_n(int(m.metadata.get('rows', 0)))} rows{fresh} -> "
-                f"{m.metadata.get('database', '?')}"
+                f"{_n(int(m.metadata.get('rows', 0)))} rows -> {m.metadata.get('database', '?')}"
             ]
+            if exported is not None:
+                lines.append(
+                    f"                    Parquet rewritten for {len(exported)} (the marts "
+                    "rebuilt since the last publication; the others linked)"
+                )
+            return lines
     why = (
         f"step {events.failures[0].step} failed (cause below)"
         if events.failures
