@@ -1,15 +1,20 @@
-"""The `dbt build` arguments of a pipeline run, in one place and free of Dagster, so the
-Dagster asset and the benchmark invoke dbt the same way.
+"""The `dbt build` arguments and environment of a pipeline run, in one place and free of
+Dagster, so the Dagster asset and the benchmark invoke dbt the same way.
 
-A run passes its window as vars (partition_start, partition_end: inclusive ISO dates) and
-as_of_date (the window's last day unless given). It leaves out dbt's unit tests unless asked:
-they test the SQL on fixed inputs, not the data, so they belong to CI (`make test`) and to an
-engineer's `dbt build -s model+`, not to every daily run (dbt's own advice); data tests run.
+A run passes its window through environment variables, not --vars: REVOPS_PARTITION_START and
+REVOPS_PARTITION_END (inclusive ISO dates, both or neither) and REVOPS_AS_OF_DATE (the window's
+last day unless given; empty = the latest business date in the data). The macros read them at
+run time only, so a new window leaves dbt's parse inputs unchanged and partial parsing is hit
+(--vars are part of the parse hash: every new window meant a full re-parse). A developer's
+`--vars '{as_of_date: ...}'` still wins in the macros.
+
+A run leaves out dbt's unit tests unless asked: they test the SQL on fixed inputs, not the
+data, so they belong to CI (`make test`) and to an engineer's `dbt build -s model+`, not to
+every daily run (dbt's own advice); data tests run.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -19,9 +24,16 @@ Window = tuple[date, date]
 # "today" is then the latest business date in the data (model int_as_of_date), not the run's day
 AS_OF_FROM_DATA = "data"
 
+# the dbt var each environment variable stands for (the var wins when a developer passes it)
+RUN_ENV = {
+    "partition_start": "REVOPS_PARTITION_START",
+    "partition_end": "REVOPS_PARTITION_END",
+    "as_of_date": "REVOPS_AS_OF_DATE",
+}
+
 
 def dbt_vars(window: Window | None = None, as_of_date: str | None = None) -> dict[str, Any]:
-    """The --vars of a run: the window and as_of_date (a given as_of_date wins over the
+    """The run's window and as_of_date by dbt var name (a given as_of_date wins over the
     window's end; AS_OF_FROM_DATA leaves it to the data)."""
     out: dict[str, Any] = {}
     if window is not None:
@@ -35,19 +47,29 @@ def dbt_vars(window: Window | None = None, as_of_date: str | None = None) -> dic
     return out
 
 
+def dbt_env(window: Window | None = None, as_of_date: str | None = None) -> dict[str, str]:
+    """The environment of the run's dbt invocation: every variable of RUN_ENV, empty when the
+    run does not set it (so a value left in the caller's environment never leaks in)."""
+    vars_ = dbt_vars(window, as_of_date)
+    return {env: str(vars_.get(var, "")) for var, env in RUN_ENV.items()}
+
+
 def dbt_build_args(
-    window: Window | None = None,
-    as_of_date: str | None = None,
     full_refresh: bool = False,
     unit_tests: bool = False,
+    select: list[str] | None = None,
+    exclude: list[str] | None = None,
 ) -> list[str]:
-    """`build` and its flags (without dbt's executable and without node selection)."""
+    """`build` and its flags (without dbt's executable); select/exclude: dbt selection
+    methods (none = the whole project)."""
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
+    if select:
+        args += ["--select", " ".join(select)]
+    excluded = [*(exclude or [])]
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
-    vars_ = dbt_vars(window, as_of_date)
-    if vars_:
-        args += ["--vars", json.dumps(vars_)]
+    if excluded:
+        args += ["--exclude", " ".join(excluded)]
     return args

@@ -9,6 +9,11 @@ Both are built beside their final name and swapped in with os.replace: a reader 
 the old file keeps reading it (POSIX keeps the unlinked inode), a new reader sees the new one,
 nobody ever sees a half-written file, and publishing never waits for a reader. The working
 warehouse is read under the writer lock, so a publish never reads a half-built dbt run.
+
+Only the marts rebuilt since the last publication (raw_meta.build_state) are exported to Parquet
+again; the others are hard-linked from the previous version (their content is the same). The
+DuckDB file always holds every mart. Nothing rebuilt since the last publication: nothing is
+published.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from revops import build_state
 from revops.config import warehouse_path
 from revops.warehouse import writer_lock
 
@@ -45,6 +51,8 @@ class PublishResult:
     parquet_dir: Path
     storage_version: str
     tables: dict[str, int] = field(default_factory=dict)  # table -> rows
+    exported: list[str] = field(default_factory=list)  # Parquet written anew (else linked)
+    published: bool = True  # False: nothing changed since the last publication
 
 
 def _literal(value: str) -> str:
@@ -94,15 +102,54 @@ def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
 
 
 def _export_parquet(
-    con: duckdb.DuckDBPyConnection, schema: str, tables: list[str], folder: Path
-) -> None:
+    con: duckdb.DuckDBPyConnection,
+    schema: str,
+    tables: list[str],
+    folder: Path,
+    unchanged: set[str] | None = None,
+    previous: Path | None = None,
+) -> list[str]:
+    """Write each table's Parquet file; a table in `unchanged` whose file exists in the
+    previous version is hard-linked from it instead. Returns the tables written."""
     folder.mkdir(parents=True)
+    written = []
     for name in tables:
         target = folder / f"{name}.parquet"
+        old = previous / target.name if previous is not None else None
+        if unchanged and name in unchanged and old is not None and old.is_file():
+            os.link(old, target)
+            continue
         con.execute(
             f"copy pub.{_ident(schema)}.{_ident(name)} to {_literal(str(target))} "
             "(format parquet, compression zstd)"
         )
+        written.append(name)
+    return written
+
+
+def _changed_since_publication(
+    con: duckdb.DuckDBPyConnection,
+) -> tuple[set[str] | None, datetime | None]:
+    """(marts rebuilt since the last publication, or None when unknown: every mart; the
+    latest build seen), from src.raw_meta.build_state (attached read-only)."""
+    table = build_state.TABLE.split(".")
+    present = con.execute(
+        "select count(*) from information_schema.tables where table_catalog = 'src' "
+        "and table_schema = ? and table_name = ?",
+        table,
+    ).fetchone()[0]
+    if not present:
+        return None, None
+    latest, builds = con.execute(
+        f"select max(built_at), count(*) from src.{build_state.TABLE}"
+    ).fetchone()
+    if not builds:
+        return None, None
+    rows = con.execute(
+        f"select distinct unnest(rebuilt_marts) from src.{build_state.TABLE} "
+        "where published_at is null"
+    ).fetchall()
+    return {r[0] for r in rows}, latest
 
 
 def _storage_version(path: Path) -> str:
@@ -185,7 +232,9 @@ def remove_killed_publish_leftovers(target_dir: Path) -> list[Path]:
 def publish(
     source: Path | None = None, target_dir: Path | None = None, schema: str = PUBLISHED_SCHEMA
 ) -> PublishResult:
-    """Copy schema `schema` of the working warehouse into a new published file and Parquet."""
+    """Copy schema `schema` of the working warehouse into a new published file and Parquet
+    (the Parquet of the marts not rebuilt since the last publication linked, not rewritten);
+    nothing when no mart was rebuilt since and a published file exists."""
     source = source or warehouse_path()
     target_dir = target_dir or published_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -193,10 +242,17 @@ def publish(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f") + "-" + uuid.uuid4().hex[:8]
     tmp_db = target_dir / f".{DB_NAME}.{stamp}.tmp"
     tmp_parquet = target_dir / f".{PARQUET_LINK}.{stamp}.tmp"
+    link = target_dir / PARQUET_LINK
+    previous = link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
     con = duckdb.connect()
     try:
         with writer_lock(source):
             con.execute(f"attach {_literal(str(source))} as src (read_only)")
+            changed, latest_build = _changed_since_publication(con)
+            if changed == set() and (target_dir / DB_NAME).exists() and previous is not None:
+                con.execute("detach src")
+                con.close()
+                return PublishResult(target_dir / DB_NAME, link, STORAGE_VERSION, published=False)
             con.execute(
                 f"attach {_literal(str(tmp_db))} as pub "
                 f"(storage_version {_literal(STORAGE_VERSION)})"
@@ -205,7 +261,8 @@ def publish(
             con.execute("detach src")
         if not counts:
             raise RuntimeError(f"nothing to publish: schema {schema!r} of {source} has no tables")
-        _export_parquet(con, schema, sorted(counts), tmp_parquet)
+        unchanged = set(counts) - changed if changed is not None else None
+        exported = _export_parquet(con, schema, sorted(counts), tmp_parquet, unchanged, previous)
         con.execute("detach pub")
     except BaseException:
         con.close()
@@ -220,6 +277,18 @@ def publish(
     database = target_dir / DB_NAME
     os.replace(tmp_db, database)
     parquet_dir = _swap_parquet(target_dir, tmp_parquet, stamp)
+    if latest_build is not None:
+        _mark_published(source, latest_build)
     return PublishResult(
-        database=database, parquet_dir=parquet_dir, storage_version=version, tables=counts
+        database=database,
+        parquet_dir=parquet_dir,
+        storage_version=version,
+        tables=counts,
+        exported=exported,
     )
+
+
+def _mark_published(source: Path, latest_build: datetime) -> None:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with writer_lock(source), duckdb.connect(str(source)) as con:
+        build_state.mark_published(con, now, latest_build)

@@ -275,7 +275,10 @@ def file_lines(events: RunEvents, landing_name: str = "landing") -> list[str]:
 
 def dbt_line(dbt: DbtResults | None) -> list[str]:
     if dbt is None:
-        return ["  dbt:              did not run (no run_results.json)"]
+        return [
+            "  dbt:              did not run (no run_results.json: nothing new since the last "
+            "build, or the run stopped before dbt)"
+        ]
     tests = [n for n in dbt.nodes if n.resource_type in {"test", "unit_test"}]
     built = [n for n in dbt.nodes if n not in tests]
     b, t = Counter(n.status for n in built), Counter(n.status for n in tests)
@@ -332,14 +335,21 @@ def fx_lines(gaps: list[FxGap]) -> list[str]:
 def published_lines(events: RunEvents) -> list[str]:
     for m in events.materializations:
         if m.asset == PUBLISHED_KEY:
-            return [
+            exported = m.metadata.get("parquet_exported")
+            lines = [
                 f"  published:        {m.metadata.get('tables', '?')} tables, "
                 f"{_n(int(m.metadata.get('rows', 0)))} rows -> {m.metadata.get('database', '?')}"
             ]
+            if exported is not None:
+                lines.append(
+                    f"                    Parquet rewritten for {len(exported)} (the marts "
+                    "rebuilt since the last publication; the others linked)"
+                )
+            return lines
     why = (
         f"step {events.failures[0].step} failed (cause below)"
         if events.failures
-        else "the job stopped before publication"
+        else "no mart rebuilt since the last publication (or the job stopped before it)"
     )
     return [f"  published:        nothing, the last published warehouse stays: {why}"]
 

@@ -82,8 +82,13 @@ def test_readers_hold_and_poll_the_published_file_through_a_whole_run(
         time.sleep(2)  # both readers are inside the file before the run starts
         job = defs.resolve_job_def("revops_daily")
         with dg.DagsterInstance.ephemeral() as instance:
+            # nothing new landed since the first run, which would build and publish nothing
+            # (revops.build_state): a full refresh rebuilds and republishes the same marts
             second = job.execute_in_process(
-                instance=instance, raise_on_error=False, partition_key=E2E_WINDOW[1].isoformat()
+                instance=instance,
+                raise_on_error=False,
+                partition_key=E2E_WINDOW[1].isoformat(),
+                run_config={"ops": {"revops_dbt": {"config": {"full_refresh": True}}}},
             )
     finally:
         stop.touch()

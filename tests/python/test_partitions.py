@@ -5,7 +5,9 @@ number of days, with the window as vars)."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -105,18 +107,34 @@ class _NoEvents:
     def stream_raw_events(self):  # what revops_dbt reads (for its progress lines)
         return iter(())
 
+    def is_successful(self) -> bool:
+        return True
+
+    def get_error(self) -> None:
+        return None
+
+
+RUN_ENV = ("REVOPS_PARTITION_START", "REVOPS_PARTITION_END", "REVOPS_AS_OF_DATE")
+
 
 @pytest.fixture
-def dbt_calls(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Every DbtCliResource.cli call's args; dbt itself does not run."""
+def dbt_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[list[str]]:
+    """Every DbtCliResource.cli call's args; dbt itself does not run. The run's window, which
+    dbt receives in its environment, is in _ENV_SEEN per call."""
     calls: list[list[str]] = []
+    _ENV_SEEN.clear()
+    monkeypatch.setenv("REVOPS_WAREHOUSE", str(tmp_path / "none" / "revops.duckdb"))
 
     def spy(self, args, **kwargs):
         calls.append(list(args))
+        _ENV_SEEN.append({k: os.environ.get(k) for k in RUN_ENV})
         return _NoEvents()
 
     monkeypatch.setattr(DbtCliResource, "cli", spy)
     return calls
+
+
+_ENV_SEEN: list[dict[str, str | None]] = []
 
 
 def _materialize_dbt(run_config: dict | None = None, **kwargs: Any) -> dg.ExecuteInProcessResult:
@@ -132,20 +150,21 @@ def _materialize_dbt(run_config: dict | None = None, **kwargs: Any) -> dg.Execut
         )
 
 
-def _vars(args: list[str]) -> dict[str, Any]:
-    return json.loads(args[args.index("--vars") + 1])
-
-
-def test_a_range_backfill_is_one_dbt_build_with_the_window_as_vars(dbt_calls) -> None:
+def test_a_range_backfill_is_one_dbt_build_with_the_window_in_its_environment(dbt_calls) -> None:
     result = _materialize_dbt(tags=run_tags(D("2026-10-30"), D("2026-10-31")))
     assert result.success
     (args,) = dbt_calls  # ONE invocation for the two days
     assert args[0] == "build" and "--full-refresh" not in args
-    assert _vars(args) == {
-        "partition_start": "2026-10-30",
-        "partition_end": "2026-10-31",
-        "as_of_date": "2026-10-31",
-    }
+    assert "--vars" not in args  # vars would make dbt parse the whole project again
+    assert _ENV_SEEN == [
+        {
+            "REVOPS_PARTITION_START": "2026-10-30",
+            "REVOPS_PARTITION_END": "2026-10-31",
+            "REVOPS_AS_OF_DATE": "2026-10-31",
+        }
+    ]
+    # set only while dbt starts: nothing leaks into the rest of the process
+    assert not {k for k in RUN_ENV if os.environ.get(k)}
 
 
 def test_one_day_full_refresh_and_as_of_override(dbt_calls) -> None:
@@ -155,13 +174,13 @@ def test_one_day_full_refresh_and_as_of_override(dbt_calls) -> None:
     assert _materialize_dbt(config, partition_key="2026-06-30").success
     full, as_of = dbt_calls
     assert full[:2] == ["build", "--full-refresh"]
-    assert _vars(full) == {
-        "partition_start": "2026-06-30",
-        "partition_end": "2026-06-30",
-        "as_of_date": "2026-06-30",
+    assert _ENV_SEEN[0] == {
+        "REVOPS_PARTITION_START": "2026-06-30",
+        "REVOPS_PARTITION_END": "2026-06-30",
+        "REVOPS_AS_OF_DATE": "2026-06-30",
     }
     assert "--full-refresh" not in as_of
-    assert _vars(as_of)["as_of_date"] == "2026-06-15"  # an explicit as_of_date wins
+    assert _ENV_SEEN[1]["REVOPS_AS_OF_DATE"] == "2026-06-15"  # an explicit as_of_date wins
 
 
 def _excluded_resource_types(args: list[str]) -> list[str]:
@@ -198,11 +217,11 @@ def test_reference_run_is_one_dbt_invocation_over_its_two_days(demo_run, pipelin
     run_results = json.loads((invocations[0] / "run_results.json").read_text())
     assert run_results["args"]["which"] == "build"
     start, end = (d.isoformat() for d in E2E_WINDOW)
-    assert run_results["args"]["vars"] == {
-        "partition_start": start,
-        "partition_end": end,
-        "as_of_date": end,
-    }
+    # the window reached dbt in its environment, not as --vars: "today" is the window's end
+    assert not run_results["args"].get("vars")
+    model = "compiled/revops/models/intermediate/core/int_as_of_date.sql"
+    compiled = (invocations[0] / model).read_text()
+    assert f"cast('{end}' as date)" in compiled
     # the reference run asks for dbt's unit tests (a scheduled run leaves them to CI): every
     # unit test of the project ran in that one invocation, and passed
     from revops.config import dbt_target_dir

@@ -83,3 +83,41 @@ def test_dbt_tests_are_asset_checks_and_pass(demo_run) -> None:
         if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
     ]
     assert not failed
+
+
+def test_a_run_with_nothing_new_builds_checks_and_publishes_nothing(demo_run, pipeline_env):
+    """The same window again, nothing landed since: `revops run` decides so before Dagster
+    starts; a scheduled Dagster run still goes through ingestion and the raw checks, but dbt
+    is not invoked (no artifacts for the run), the mart checks and the publication are skipped
+    and the published file is the same file as before."""
+    from pathlib import Path
+
+    from conftest import E2E_WINDOW
+
+    from revops.config import dbt_run_dir
+    from revops.definitions import defs
+    from revops.partitions import run_tags
+    from revops.publish import published_dir
+    from revops.runner import loaded_paths, nothing_new
+
+    _, first = demo_run
+    assert first.success
+    landing, db = pipeline_env.landing, pipeline_env.warehouse
+    reason = nothing_new(landing, db, loaded_paths(db, landing), E2E_WINDOW, None)
+    assert reason is not None and reason.startswith("nothing new")
+    published = Path(published_dir()) / "revops.duckdb"
+    before = published.stat()
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        again = defs.resolve_job_def("revops_daily").execute_in_process(
+            instance=instance, raise_on_error=False, tags=run_tags(*E2E_WINDOW)
+        )
+
+    assert again.success
+    assert not dbt_run_dir(again.run_id).exists()  # dbt never started
+    materialized = {e.asset_key.to_user_string() for e in again.get_asset_materialization_events()}
+    assert not {k for k in materialized if k.startswith("marts/")}
+    assert "published_warehouse" not in materialized
+    assert not [e for e in again.get_asset_check_evaluations() if e.asset_key.path[0] == "marts"]
+    after = published.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)

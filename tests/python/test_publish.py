@@ -175,3 +175,54 @@ def test_blocking_check_failure_skips_publication(
     assert ("published_warehouse" in materialized) is published
     assert (tmp_path / "published" / "revops.duckdb").exists() is published
     assert result.success is published
+
+
+def record(db: Path, marts: list[str], at: str) -> None:
+    """A successful build that rebuilt these marts (revops.build_state)."""
+    from datetime import datetime
+
+    from revops import build_state
+
+    with duckdb.connect(str(db)) as con:
+        plan = build_state.BuildPlan("test", select=["x+"])
+        state = build_state.BuildState(None, "", "m")
+        build_state.record_build(con, state, datetime.fromisoformat(at), None, plan, marts)
+
+
+def test_only_marts_rebuilt_since_the_last_publication_are_exported_again(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "published"
+    record(warehouse, ["dim_x", "fct_y"], "2026-10-30T06:00:00")
+    first = publish(warehouse, target)
+    assert sorted(first.exported) == ["dim_x", "fct_y"]
+    old_dim = (target / "parquet" / "dim_x.parquet").resolve()
+
+    # a build that rebuilt fct_y only (10 rows instead of 5)
+    con = duckdb.connect(str(warehouse))
+    con.execute("create or replace table marts.fct_y as select range as id from range(10)")
+    con.close()
+    record(warehouse, ["fct_y"], "2026-10-31T06:00:00")
+    second = publish(warehouse, target)
+    assert second.published and second.exported == ["fct_y"]
+    assert second.tables == {"dim_x": 3, "fct_y": 10}  # the DuckDB file holds every mart
+    new_dim = (target / "parquet" / "dim_x.parquet").resolve()
+    assert new_dim != old_dim and new_dim.stat().st_ino == old_dim.stat().st_ino  # linked
+    fct = target / "parquet" / "fct_y.parquet"
+    assert duckdb.sql(f"select count(*) from '{fct}'").fetchall()[0] == (10,)
+
+
+def test_nothing_rebuilt_since_the_last_publication_publishes_nothing(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "published"
+    record(warehouse, ["dim_x", "fct_y"], "2026-10-30T06:00:00")
+    publish(warehouse, target)
+    before = {p.name: p.stat().st_mtime_ns for p in target.iterdir()}
+    inode = (target / "revops.duckdb").stat().st_ino
+
+    result = publish(warehouse, target)
+
+    assert not result.published
+    assert {p.name: p.stat().st_mtime_ns for p in target.iterdir()} == before
+    assert (target / "revops.duckdb").stat().st_ino == inode

@@ -84,6 +84,16 @@ def test_summary_counts_checks_by_severity_and_reports_publication() -> None:
     assert "    WARN  not_null_mart_a_id on marts/mart_a: dbt test warn" in lines
     assert "  published:        28 tables, 20,289 rows -> /p/revops.duckdb" in lines
     assert s.diagnose(events, None, []) is None
+    # a publication that rewrote the Parquet of two marts only (the others linked)
+    events.materializations[-1] = s.Materialization(
+        "published_warehouse",
+        {"tables": 28, "rows": 5, "database": "/p/x", "parquet_exported": ["a", "b"]},
+    )
+    lines = s.render(events, None, [])
+    at = lines.index("  published:        28 tables, 5 rows -> /p/x")
+    assert lines[at + 1].strip() == (
+        "Parquet rewritten for 2 (the marts rebuilt since the last publication; the others linked)"
+    )
 
 
 def _dbt(*nodes: s.DbtNode) -> s.DbtResults:

@@ -6,7 +6,8 @@
 
 In a partitioned run the raw suites validate only the rows landed in the run's window
 (`_landed_date` between its first and last day), except the rules that are whole-table by nature
-(see revops.checks.suites); mart suites always validate whole tables.
+(see revops.checks.suites); mart suites validate whole tables, of the marts rebuilt since the
+last publication only (revops.build_state).
 
 great_expectations is imported only when a check runs (revops.checks.gx_run), never when the
 definitions load.
@@ -112,9 +113,24 @@ def scope_label(suite: Suite, window: Window | None) -> str:
     )
 
 
+def marts_to_check(db_path: Path) -> set[str] | None:
+    """The marts rebuilt since the last publication (revops.build_state; None: unknown, so
+    every mart): the others were checked when they were built and have not changed."""
+    from revops.build_state import unpublished_marts
+    from revops.warehouse import reader
+
+    if not db_path.exists():
+        return None
+    with reader(db_path) as con:
+        return unpublished_marts(con)
+
+
 def build_gx_check(
-    name: str, suites: Sequence[Suite], docs_subdir: str
+    name: str, suites: Sequence[Suite], docs_subdir: str, changed_only: bool = False
 ) -> dg.AssetChecksDefinition:
+    """changed_only: validate only the suites of the marts rebuilt since the last publication
+    (the other checks yield no result in the run)."""
+
     @dg.multi_asset_check(
         specs=check_specs(suites),
         name=name,
@@ -129,9 +145,18 @@ def build_gx_check(
         context.log.info(f"GX Data Docs: {docs_dir / 'index.html'}")
         if window:
             context.log.info(f"raw suites scoped to rows landed {window[0]} .. {window[1]}")
+        selected = set(context.selected_asset_check_keys)
+        if changed_only:
+            changed = marts_to_check(warehouse_path())
+            if changed is not None:
+                selected = {k for k in selected if k.asset_key.path[-1] in changed}
+                context.log.info(
+                    f"mart suites of the {len(changed)} marts rebuilt since the last "
+                    f"publication: {', '.join(sorted(changed)) or 'none'}"
+                )
         yield from check_results(
             suites,
-            set(context.selected_asset_check_keys),
+            selected,
             warehouse_path(),
             docs_dir,
             run_name=context.op_execution_context.run_id,
@@ -145,7 +170,7 @@ def build_gx_asset_checks() -> list[dg.AssetChecksDefinition]:
     checks = [build_gx_check("gx_raw_checks", raw_suites(), "raw")]
     marts = mart_suites({k.path[-1] for k in mart_asset_keys()})
     if marts:
-        checks.append(build_gx_check("gx_mart_checks", marts, "marts"))
+        checks.append(build_gx_check("gx_mart_checks", marts, "marts", changed_only=True))
     return checks
 
 

@@ -1,14 +1,22 @@
 """The dbt project as Dagster assets, loaded from a manifest prepared by `make` (dbt parse).
 
 Daily-partitioned like ingestion: a run over one day or a range of days is ONE `dbt build`
-with vars partition_start / partition_end (the window, inclusive) and as_of_date (its last
-day), which the incremental models use to pick the keys to reprocess. A range backfill is one
-run (BackfillPolicy.single_run), so one dbt invocation.
+with env REVOPS_PARTITION_START / REVOPS_PARTITION_END (the window, inclusive) and
+REVOPS_AS_OF_DATE (its last day), which the incremental models use to pick the keys to
+reprocess. A range backfill is one run (BackfillPolicy.single_run), so one dbt invocation. It
+builds only what changed since the last successful build (revops.build_state).
 """
 
+import json
+import logging
+import os
+import shutil
 import sys
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from functools import cache
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +29,17 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from revops import dbt_args
-from revops.config import PROJECT_DIR, dbt_run_dir, dbt_target_dir
+from revops import build_state, dbt_args
+from revops.build_state import BuildPlan
+from revops.config import PROJECT_DIR, dbt_run_dir, dbt_target_dir, warehouse_path
 from revops.partitions import Window, daily_partitions, window_of
 from revops.progress import SHOW, DbtProgress
-from revops.warehouse import writer_lock
+from revops.warehouse import connect, writer_lock
 
 LAYER_GROUPS = {"staging", "intermediate", "marts"}
+MARTS_SCHEMA = "marts"
+PARTIAL_PARSE = "partial_parse.msgpack"
+DBT_STEP = "revops_dbt"
 
 
 @cache
@@ -79,36 +91,160 @@ class DbtRunConfig(dg.Config):
     unit_tests: bool = False
 
 
-def build_args(config: DbtRunConfig, window: Window | None = None) -> list[str]:
-    return dbt_args.dbt_build_args(
-        window, config.as_of_date, config.full_refresh, config.unit_tests
-    )
+def build_args(config: DbtRunConfig, plan: BuildPlan | None = None) -> list[str]:
+    """`dbt build` of the run: the plan's selection (None or a whole plan: the project)."""
+    select = plan.select if plan is not None and not plan.whole else None
+    exclude = plan.exclude if plan is not None and not plan.whole else None
+    return dbt_args.dbt_build_args(config.full_refresh, config.unit_tests, select, exclude)
+
+
+def run_as_of(config: DbtRunConfig, window: Window | None) -> str:
+    """The run's as_of_date setting as dbt receives it ("" = from the data)."""
+    return dbt_args.dbt_env(window, config.as_of_date)["REVOPS_AS_OF_DATE"]
 
 
 def manifest_path() -> Path:
     return dbt_project().manifest_path
 
 
+@cache
+def manifest() -> dict[str, Any]:
+    return json.loads(manifest_path().read_text())
+
+
+def plan_run(
+    db_path: Path, config: DbtRunConfig, window: Window | None
+) -> tuple[BuildPlan, build_state.BuildState]:
+    """What this run must build (revops.build_state) and the state to record once built.
+    The caller holds the writer lock."""
+    as_of = run_as_of(config, window)
+    if not db_path.exists():
+        return build_state.plan_for(None, manifest(), as_of, config.full_refresh)
+    with connect(db_path, read_only=True) as con:
+        return build_state.plan_for(con, manifest(), as_of, config.full_refresh)
+
+
+def owed_marts(db_path: Path) -> set[str]:
+    """The marts rebuilt by builds not published yet (the caller holds the writer lock)."""
+    with connect(db_path, read_only=True) as con:
+        return build_state.unpublished_marts(con) or set()
+
+
+def rebuilt_marts(target: Path) -> set[str]:
+    """The marts the dbt invocation that wrote target/ rebuilt (run_results.json)."""
+    results = target / "run_results.json"
+    if not results.exists():
+        return set()
+    return build_state.rebuilt_marts(json.loads(results.read_text()), manifest())
+
+
+class _UnrunTestsFilter(logging.Filter):
+    """Drops Dagster's warning, one line per check, that a dbt test of a model this run left
+    as it was emitted no result: a partial build leaves hundreds of them out on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return f"emitted no result in step '{DBT_STEP}'" not in record.getMessage()
+
+
+def quiet_unrun_tests() -> None:
+    log = logging.getLogger("dagster._core.execution.plan.active")
+    if not any(isinstance(f, _UnrunTestsFilter) for f in log.filters):
+        log.addFilter(_UnrunTestsFilter())
+
+
+@contextmanager
+def environment(values: Mapping[str, str]) -> Iterator[None]:
+    """os.environ with these values while dbt starts (DbtCliResource passes os.environ on)."""
+    saved = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def partial_parse_file() -> Path:
+    """The parse state every run starts from and leaves for the next: DBT_TARGET_PATH's
+    partial_parse.msgpack (dagster-dbt copies it into a run's fresh target folder)."""
+    return dbt_run_dir("x").parent / PARTIAL_PARSE
+
+
+def keep_partial_parse(target: Path) -> None:
+    """Leave the run's parse state for the next run (replaced in one rename): each run writes
+    its artifacts to a folder of its own, where dbt would otherwise never find it again."""
+    src, dst = target / PARTIAL_PARSE, partial_parse_file()
+    if src.exists():
+        tmp = dst.with_name(f".{PARTIAL_PARSE}.{target.name}.tmp")
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+
+
 @dbt_assets(
     manifest=manifest_path(),
     project=dbt_project(),
     dagster_dbt_translator=TRANSLATOR,
-    name="revops_dbt",
+    name=DBT_STEP,
     partitions_def=daily_partitions,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def revops_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig
 ) -> Iterator[Any]:
-    """dbt build of the selected models, seeds and tests, one writer at a time.
+    """dbt build of what changed since the last successful build (revops.build_state), one
+    writer at a time; nothing at all when nothing changed, so the mart checks and publication
+    downstream are skipped. A run that selects a subset of the assets (the UI) builds that.
 
-    Its artifacts go to revops.config.dbt_run_dir(run id), where the run summary reads
-    run_results.json; a progress line (nodes done / total) is logged every tenth or 15 s."""
-    args = build_args(config, window_of(context))
+    The window and as_of_date reach dbt as environment variables (revops.dbt_args), and each
+    run starts from the previous run's parse state, so dbt parses only what changed. Artifacts
+    go to revops.config.dbt_run_dir(run id), where the run summary reads run_results.json; a
+    progress line (nodes done / total) is logged every tenth or 15 s."""
+    window = window_of(context)
     target = dbt_run_dir(context.run.run_id)
-    context.log.info(f"dbt {' '.join(args)}  (artifacts and dbt.log: {target})")
+    db_path = warehouse_path()
     with writer_lock():
-        invocation = dbt.cli(args, context=context, target_path=target)
+        started = datetime.now(UTC)
+        plan, state = (None, None) if context.is_subset else plan_run(db_path, config, window)
+        if plan is not None and plan.nothing:
+            owed = owed_marts(db_path)
+            if not owed:
+                context.log.info(f"dbt: {plan.reason}; nothing to build", extra=SHOW)
+                return
+            # an earlier build's marts were never published (its publication failed or was
+            # blocked): the checks and the publication downstream run for them
+            context.log.info(
+                f"dbt: {plan.reason}; {len(owed)} marts built earlier still to be checked and "
+                "published",
+                extra=SHOW,
+            )
+            quiet_unrun_tests()
+            yield from unchanged_marts(context, set(), plan)
+            return
+        if plan is not None and not plan.whole:
+            quiet_unrun_tests()
+            # the marts this build leaves as they are come first: a multi-asset yields its
+            # outputs in dependency order, and none of them depends on a rebuilt one
+            yield from unchanged_marts(context, build_state.planned_marts(plan, manifest()), plan)
+        args = build_args(config, plan)
+        env = dbt_args.dbt_env(window, config.as_of_date)
+        shown = " ".join(f"{k}={v}" for k, v in env.items() if v)
+        context.log.info(f"dbt {' '.join(args)}  {shown}  (artifacts and dbt.log: {target})")
+        if plan is not None:
+            context.log.info(f"dbt selection: {plan.reason}", extra=SHOW)
+        with environment(env):
+            # the run's own selection replaces dagster-dbt's (the whole project) unless the
+            # run itself selects a subset of the assets
+            invocation = dbt.cli(
+                args,
+                context=context if plan is None else None,
+                manifest=manifest_path(),
+                dagster_dbt_translator=TRANSLATOR,
+                target_path=target,
+                raise_on_error=False,
+            )
         progress = DbtProgress()
         for event in invocation.stream_raw_events():
             line = progress.update(event.raw_event)
@@ -122,6 +258,34 @@ def revops_dbt_assets(
                 target_path=invocation.target_path,
                 project=invocation.project,
             )
+        keep_partial_parse(target)
+        if not invocation.is_successful():
+            raise invocation.get_error() or RuntimeError("dbt build failed")
+        if plan is not None and db_path.exists():
+            marts = rebuilt_marts(target)
+            with connect(db_path) as con:
+                build_state.record_build(con, state, started, window, plan, marts)
+
+
+def unchanged_marts(
+    context: dg.AssetExecutionContext, rebuilt: set[str], plan: BuildPlan
+) -> Iterator[dg.Output]:
+    """An Output, marked rebuilt: false, for each selected mart not in `rebuilt`: its inputs
+    did not change, so it is current for this window, and the mart checks and publication
+    downstream (which need every mart) run; they act on the rebuilt marts only."""
+    marts = {
+        k
+        for k in context.selected_asset_keys
+        if k.path[0] == MARTS_SCHEMA and k.path[-1] not in rebuilt
+    }
+    deps = context.assets_def.asset_deps
+    # a multi-asset yields its outputs in dependency order
+    for key in TopologicalSorter({k: deps.get(k, set()) & marts for k in marts}).static_order():
+        yield dg.Output(
+            None,
+            output_name=context.assets_def.get_output_name_for_asset_key(key),
+            metadata={"rebuilt": False, "why": f"inputs unchanged ({plan.reason})"},
+        )
 
 
 def dbt_executable() -> str:

@@ -1,7 +1,7 @@
 """The published warehouse: the marts copied to a DuckDB-1.5-readable file and Parquet."""
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import dagster as dg
 
@@ -33,6 +33,7 @@ def _build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinitio
         key="published_warehouse",
         group_name=GROUP,
         deps=list(mart_keys),
+        output_required=False,  # nothing rebuilt since the last publication: nothing new
         kinds={"duckdb", "parquet"},
         # partitioned like everything upstream, so the daily job is one partitioned job; a
         # publish always copies the whole of schema marts
@@ -40,16 +41,24 @@ def _build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinitio
         backfill_policy=dg.BackfillPolicy.single_run(),
         description=(
             "Every table of schema marts, copied into warehouse/published/revops.duckdb "
-            "(DuckDB 1.5 storage) and exported to Parquet, both swapped in atomically. "
-            "Skipped when a blocking check upstream failed."
+            "(DuckDB 1.5 storage) and exported to Parquet, both swapped in atomically; only "
+            "the marts rebuilt since the last publication are exported again. Skipped when a "
+            "blocking check upstream failed or nothing was rebuilt."
         ),
     )
-    def published_warehouse(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    def published_warehouse(context: dg.AssetExecutionContext) -> Iterator[dg.MaterializeResult]:
         from revops.publish import publish
 
         result = publish()
-        context.log.info(f"published {len(result.tables)} tables to {result.database}")
-        return dg.MaterializeResult(
+        if not result.published:
+            context.log.info("no mart rebuilt since the last publication: nothing published")
+            return
+        context.log.info(
+            f"published {len(result.tables)} tables to {result.database} "
+            f"(Parquet written anew: {len(result.exported)}, linked unchanged: "
+            f"{len(result.tables) - len(result.exported)})"
+        )
+        yield dg.MaterializeResult(
             metadata={
                 "database": dg.MetadataValue.path(str(result.database)),
                 "parquet_dir": dg.MetadataValue.path(str(result.parquet_dir)),
@@ -57,6 +66,7 @@ def _build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinitio
                 "tables": len(result.tables),
                 "rows": sum(result.tables.values()),
                 "row_counts": dg.MetadataValue.json(result.tables),
+                "parquet_exported": dg.MetadataValue.json(result.exported),
             }
         )
 
