@@ -15,10 +15,12 @@ every daily run (dbt's own advice); data tests run.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-Window = tuple[date, date]
+from revops.window import Window
+
+# the name of the dbt multi-asset, hence of its step (op) in a run: run config and summaries use it
+DBT_STEP = "revops_dbt"
 
 # as_of_date of a run whose landing holds no dated file (a one-off export, not daily extracts):
 # "today" is then the latest business date in the data (model int_as_of_date), not the run's day

@@ -14,12 +14,11 @@ from typing import Any
 import dagster as dg
 
 from revops.config import partitions_start
+from revops.window import Window, make_window
 
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
 PARTITION_TAG = "dagster/partition"
-
-Window = tuple[date, date]
 
 
 daily_partitions = dg.DailyPartitionsDefinition(start_date=partitions_start(), timezone="UTC")
@@ -42,8 +41,7 @@ def key_of(day: date) -> str:
 
 def keys_between(start: date, end: date) -> list[str]:
     """Partition keys of every day from start to end, inclusive."""
-    if end < start:
-        raise ValueError(f"window end {end} is before its start {start}")
+    start, end = make_window(start, end)
     return [key_of(start + timedelta(days=i)) for i in range((end - start).days + 1)]
 
 
@@ -57,7 +55,7 @@ def window_of(context: Any) -> Window | None:
     if not (op_context.has_partition_key or op_context.has_partition_key_range):
         return None
     key_range = op_context.partition_key_range
-    return date.fromisoformat(key_range.start), date.fromisoformat(key_range.end)
+    return make_window(key_range.start, key_range.end)
 
 
 def run_tags(start: date, end: date) -> dict[str, str]:

@@ -29,7 +29,9 @@ from pathlib import Path
 import duckdb
 
 from revops import build_state
-from revops.config import warehouse_path
+from revops.config import published_dir, warehouse_path
+from revops.sql import ident as _ident
+from revops.sql import lit as _literal
 from revops.warehouse import writer_lock
 
 STORAGE_VERSION = "v1.5.0"
@@ -37,12 +39,6 @@ PUBLISHED_SCHEMA = "marts"
 DB_NAME = "revops.duckdb"
 PARQUET_LINK = "parquet"
 KEEP_PARQUET_VERSIONS = 2  # the current one and the previous one, for readers mid-way
-
-
-def published_dir() -> Path:
-    """Where published files go (env REVOPS_PUBLISHED, default <warehouse dir>/published)."""
-    value = os.environ.get("REVOPS_PUBLISHED")
-    return Path(value).expanduser().resolve() if value else warehouse_path().parent / "published"
 
 
 @dataclass
@@ -53,14 +49,6 @@ class PublishResult:
     tables: dict[str, int] = field(default_factory=dict)  # table -> rows
     exported: list[str] = field(default_factory=list)  # Parquet written anew (else linked)
     published: bool = True  # False: nothing changed since the last publication
-
-
-def _literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:

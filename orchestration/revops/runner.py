@@ -21,10 +21,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from revops.config import PROJECT_DIR, bad_file_policy, landing_dir, warehouse_path
-from revops.dbt_args import AS_OF_FROM_DATA
-from revops.partitions import Window
+from revops.config import (
+    bad_file_policy,
+    dagster_home,
+    landing_dir,
+    warehouse_path,
+)
+from revops.dbt_args import AS_OF_FROM_DATA, DBT_STEP
 from revops.warehouse import run_lock
+from revops.window import Window, make_window
 
 LOG_NAME = "revops_daily"
 SCHEMAS = (
@@ -128,14 +133,13 @@ def resolve_window(
         lo = hi
     if end is None and hi < lo:
         hi = lo
-    if hi < lo:
-        raise ValueError(f"window end {hi} is before its start {lo}")
+    window = make_window(lo, hi)
     if lo < first or hi > last:
         raise ValueError(
             f"window {lo} .. {hi} is outside the daily partitions {first} .. {last} "
             f"(the first day is env REVOPS_PARTITIONS_START)"
         )
-    return (lo, hi), notes
+    return window, notes
 
 
 def nothing_new(
@@ -180,7 +184,7 @@ def job_run_config(
         dbt_config["unit_tests"] = True
     return {
         "loggers": {"progress": {}},
-        "ops": {"revops_dbt": {"config": dbt_config}},
+        "ops": {DBT_STEP: {"config": dbt_config}},
     }
 
 
@@ -223,7 +227,8 @@ def run_daily_job(
 
     from revops.definitions import defs
 
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_DIR / ".dagster_home")))
+    home = dagster_home()
+    os.environ["DAGSTER_HOME"] = str(home)  # DagsterInstance.get() reads it
     home.mkdir(parents=True, exist_ok=True)
     instance_yaml = home / "dagster.yaml"
     if not instance_yaml.exists():
@@ -388,8 +393,7 @@ def _run(
     for schema, (tables, rows) in schema_row_counts(db_path).items():
         print(f"        {schema:<14} {tables:>3} relations {rows:>12,} rows")
     print(f"\nDone in {time.monotonic() - started:.0f}s.")
-    from revops.config import gx_docs_dir
-    from revops.publish import published_dir
+    from revops.config import gx_docs_dir, published_dir
 
     print(f"Warehouse:  {db_path}   (working file: ingestion and dbt write here)")
     print(f"Published:  {published_dir() / 'revops.duckdb'}   (BI reads this; Parquet beside it)")

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from revops.dbt_args import DBT_STEP
+
 PUBLISHED_KEY = "published_warehouse"
 GX_CHECKS = {"gx_blocking", "gx_warnings"}
 REJECTION_CHECK = "no_rejected_files"  # revops.assets.ingestion.REJECTION_CHECK
@@ -447,7 +449,7 @@ def diagnose(
     failure = events.failures[0]
     if failure.step.startswith("ingest_"):
         return _ingest_cause(failure)
-    if failure.step == "revops_dbt":
+    if failure.step == DBT_STEP:
         return _dbt_cause(failure, dbt, fx_gaps, landing_name)
     if failure.step.startswith("gx_"):
         return _check_cause(failure, events)

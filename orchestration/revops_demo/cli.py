@@ -53,7 +53,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from revops.bench import DEFAULT_OUT, run_bench
+    from revops_demo.bench import DEFAULT_OUT, run_bench
 
     return run_bench(args.scales, keep=args.keep, out=Path(args.out) if args.out else DEFAULT_OUT)
 

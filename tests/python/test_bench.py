@@ -1,4 +1,4 @@
-"""`make bench` (revops.bench) and the ingestion readers' JSON staging it made leaner.
+"""`make bench` (revops_demo.bench) and the ingestion readers' JSON staging it made leaner.
 
 The bench itself is a benchmark, not a test; here: the dbt command of a partitioned run, the
 per-layer timing of that one invocation, the child-process measurement, the report's rows and
@@ -17,11 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from revops import bench
 from revops.contract import get_table
 from revops.ingest import load_landing
 from revops.ingest.discover import LandingFile
 from revops.ingest.readers import drop_staging, stage_file
+from revops_demo import bench
 
 # --- the dbt stage: one invocation, reported per layer --------------------------------------
 

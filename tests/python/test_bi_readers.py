@@ -67,8 +67,8 @@ def _start_reader(published: Path, mode: str, stop: Path) -> subprocess.Popen:
 def test_readers_hold_and_poll_the_published_file_through_a_whole_run(
     demo_run, pipeline_env, tmp_path: Path
 ) -> None:
+    from revops.config import published_dir
     from revops.definitions import defs
-    from revops.publish import published_dir
 
     _, first = demo_run
     assert first.success

@@ -94,10 +94,9 @@ def test_a_run_with_nothing_new_builds_checks_and_publishes_nothing(demo_run, pi
 
     from conftest import E2E_WINDOW
 
-    from revops.config import dbt_run_dir
+    from revops.config import dbt_run_dir, published_dir
     from revops.definitions import defs
     from revops.partitions import run_tags
-    from revops.publish import published_dir
     from revops.runner import loaded_paths, nothing_new
 
     _, first = demo_run

@@ -127,8 +127,13 @@ def test_published_file_opens_with_duckdb_15(warehouse: Path, tmp_path: Path) ->
 def gated_definitions(rate_value: float) -> dg.Definitions:
     from revops.assets.checks import build_gx_check
     from revops.assets.publish import build_publish_asset
-    from revops.checks.rules import Suite
-    from revops.checks.suites import rate
+    from revops.checks.rules import Rule, Suite
+
+    rate = Rule(
+        name="rate_within_0_1",
+        metric="count(*) filter (where t.rate not between 0 and 1)",
+        description="rate is a share, between 0 and 1",
+    )
 
     key = dg.AssetKey(["marts", "fct_rate"])
 
@@ -142,7 +147,7 @@ def gated_definitions(rate_value: float) -> dg.Definitions:
         con.execute(f"create or replace table marts.fct_rate as select {rate_value} as rate")
         con.close()
 
-    suite = Suite("marts.fct_rate", "marts.fct_rate", ("marts", "fct_rate"), (rate("rate"),))
+    suite = Suite("marts.fct_rate", "marts.fct_rate", ("marts", "fct_rate"), (rate,))
     return dg.Definitions(
         assets=[fct_rate, build_publish_asset([key])],
         asset_checks=[build_gx_check("gx_test_checks", [suite], "marts")],

@@ -68,16 +68,15 @@ def test_run_on_an_empty_landing_writes_nothing_and_says_how_to_get_the_demo(
 
 
 def test_revops_never_imports_the_demo() -> None:
-    """revops_demo depends on revops, never the reverse: no module of revops names it (except
-    bench.py, which moves into revops_demo with the issue-13 merge), and loading the runtime's
-    entry points (CLI, runner, Dagster definitions) loads nothing of it."""
+    """revops_demo depends on revops, never the reverse: no module of revops names it, and
+    loading the runtime's entry points (CLI, runner, Dagster definitions) loads nothing of it."""
     package = PROJECT_DIR / "orchestration" / "revops"
     naming = sorted(
         p.relative_to(package).as_posix()
         for p in package.rglob("*.py")
         if "revops_demo" in p.read_text()
     )
-    assert naming == ["bench.py"]
+    assert naming == []
     code = (
         "import sys, revops.cli, revops.runner, revops.publish, revops.definitions; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'revops_demo'))"

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from revops.assets.publish import mart_asset_keys
 from revops.checks.rules import ERROR, WARN, Severity, Suite
-from revops.checks.suites import mart_suites, raw_suites
-from revops.partitions import Window, window_of
+from revops.checks.suites import raw_suites
+from revops.partitions import window_of
+from revops.window import Window
 
 BLOCKING_CHECK = "gx_blocking"
 WARNING_CHECK = "gx_warnings"
@@ -65,16 +65,13 @@ def check_results(
 ) -> Iterator[dg.AssetCheckResult]:
     """Measure the selected suites in DuckDB (read-only), validate them, yield one result per
     selected check. `window` scopes the suites that have a window column (raw tables)."""
-    from revops.checks.gx_run import validate
-    from revops.checks.metrics import measure
-    from revops.warehouse import reader
+    from revops.stages import check_raw
 
     wanted = [
         s for s in suites if any(k.asset_key == dg.AssetKey(list(s.asset_key)) for k in selected)
     ]
-    with reader(db_path) as con:  # never read while a writer of another run is mid-way
-        measurements = [measure(con, s, window) for s in wanted]
-    for outcome in validate(measurements, docs_dir=docs_dir, run_name=run_name):
+    outcomes = check_raw(window, wanted, docs_dir, run_name, db_path)
+    for outcome in outcomes:
         asset_key = dg.AssetKey(list(outcome.suite.asset_key))
         for check_name, (severity, dg_severity) in CHECK_SEVERITY.items():
             if dg.AssetCheckKey(asset_key, check_name) not in selected:
@@ -113,24 +110,9 @@ def scope_label(suite: Suite, window: Window | None) -> str:
     )
 
 
-def marts_to_check(db_path: Path) -> set[str] | None:
-    """The marts rebuilt since the last publication (revops.build_state; None: unknown, so
-    every mart): the others were checked when they were built and have not changed."""
-    from revops.build_state import unpublished_marts
-    from revops.warehouse import reader
-
-    if not db_path.exists():
-        return None
-    with reader(db_path) as con:
-        return unpublished_marts(con)
-
-
 def build_gx_check(
-    name: str, suites: Sequence[Suite], docs_subdir: str, changed_only: bool = False
+    name: str, suites: Sequence[Suite], docs_subdir: str
 ) -> dg.AssetChecksDefinition:
-    """changed_only: validate only the suites of the marts rebuilt since the last publication
-    (the other checks yield no result in the run)."""
-
     @dg.multi_asset_check(
         specs=check_specs(suites),
         name=name,
@@ -145,18 +127,9 @@ def build_gx_check(
         context.log.info(f"GX Data Docs: {docs_dir / 'index.html'}")
         if window:
             context.log.info(f"raw suites scoped to rows landed {window[0]} .. {window[1]}")
-        selected = set(context.selected_asset_check_keys)
-        if changed_only:
-            changed = marts_to_check(warehouse_path())
-            if changed is not None:
-                selected = {k for k in selected if k.asset_key.path[-1] in changed}
-                context.log.info(
-                    f"mart suites of the {len(changed)} marts rebuilt since the last "
-                    f"publication: {', '.join(sorted(changed)) or 'none'}"
-                )
         yield from check_results(
             suites,
-            selected,
+            set(context.selected_asset_check_keys),
             warehouse_path(),
             docs_dir,
             run_name=context.op_execution_context.run_id,
@@ -167,11 +140,8 @@ def build_gx_check(
 
 
 def build_gx_asset_checks() -> list[dg.AssetChecksDefinition]:
-    checks = [build_gx_check("gx_raw_checks", raw_suites(), "raw")]
-    marts = mart_suites({k.path[-1] for k in mart_asset_keys()})
-    if marts:
-        checks.append(build_gx_check("gx_mart_checks", marts, "marts", changed_only=True))
-    return checks
+    """The raw tables' suites; the marts are guarded by their dbt tests (one home each)."""
+    return [build_gx_check("gx_raw_checks", raw_suites(), "raw")]
 
 
 gx_asset_checks: list[dg.AssetChecksDefinition] = build_gx_asset_checks()

@@ -29,17 +29,18 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from revops import build_state, dbt_args
+from revops import build_state, dbt_args, stages
 from revops.build_state import BuildPlan
 from revops.config import PROJECT_DIR, dbt_run_dir, dbt_target_dir, warehouse_path
-from revops.partitions import Window, daily_partitions, window_of
+from revops.partitions import daily_partitions, window_of
 from revops.progress import SHOW, DbtProgress
 from revops.warehouse import connect, writer_lock
+from revops.window import Window
 
 LAYER_GROUPS = {"staging", "intermediate", "marts"}
 MARTS_SCHEMA = "marts"
 PARTIAL_PARSE = "partial_parse.msgpack"
-DBT_STEP = "revops_dbt"
+DBT_STEP = dbt_args.DBT_STEP
 
 
 @cache
@@ -112,30 +113,10 @@ def manifest() -> dict[str, Any]:
     return json.loads(manifest_path().read_text())
 
 
-def plan_run(
-    db_path: Path, config: DbtRunConfig, window: Window | None
-) -> tuple[BuildPlan, build_state.BuildState]:
-    """What this run must build (revops.build_state) and the state to record once built.
-    The caller holds the writer lock."""
-    as_of = run_as_of(config, window)
-    if not db_path.exists():
-        return build_state.plan_for(None, manifest(), as_of, config.full_refresh)
-    with connect(db_path, read_only=True) as con:
-        return build_state.plan_for(con, manifest(), as_of, config.full_refresh)
-
-
 def owed_marts(db_path: Path) -> set[str]:
     """The marts rebuilt by builds not published yet (the caller holds the writer lock)."""
     with connect(db_path, read_only=True) as con:
         return build_state.unpublished_marts(con) or set()
-
-
-def rebuilt_marts(target: Path) -> set[str]:
-    """The marts the dbt invocation that wrote target/ rebuilt (run_results.json)."""
-    results = target / "run_results.json"
-    if not results.exists():
-        return set()
-    return build_state.rebuilt_marts(json.loads(results.read_text()), manifest())
 
 
 class _UnrunTestsFilter(logging.Filter):
@@ -207,7 +188,11 @@ def revops_dbt_assets(
     db_path = warehouse_path()
     with writer_lock():
         started = datetime.now(UTC)
-        plan, state = (None, None) if context.is_subset else plan_run(db_path, config, window)
+        plan, state = (
+            (None, None)
+            if context.is_subset
+            else stages.plan_build(manifest(), run_as_of(config, window), config.full_refresh)
+        )
         if plan is not None and plan.nothing:
             owed = owed_marts(db_path)
             if not owed:
@@ -261,10 +246,8 @@ def revops_dbt_assets(
         keep_partial_parse(target)
         if not invocation.is_successful():
             raise invocation.get_error() or RuntimeError("dbt build failed")
-        if plan is not None and db_path.exists():
-            marts = rebuilt_marts(target)
-            with connect(db_path) as con:
-                build_state.record_build(con, state, started, window, plan, marts)
+        if plan is not None:
+            stages.record_build(manifest(), state, started, window, plan, target)
 
 
 def unchanged_marts(

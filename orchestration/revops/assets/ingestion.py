@@ -85,32 +85,17 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
     """Load the system's new landing files and report each selected table. A rejected file is
     reported (metadata, a warning, a failed WARN check); under the strict bad-file policy it
     then fails the step."""
-    from revops import config, warehouse  # paths are read at run time, never at import
-    from revops.ingest import load_landing
+    from revops import config, stages  # paths are read at run time, never at import
 
     policy = config.bad_file_policy()
     tables = load_contract()[system].tables
     selected = {name for name in tables if table_key(system, name) in context.selected_asset_keys}
-    db_path, landing = config.warehouse_path(), config.landing_dir()
+    landing = config.landing_dir()
     window = window_of(context)
     if window:
         context.log.info(f"window {window[0]} .. {window[1]}: dated files of these days")
-    with warehouse.writer_lock(db_path):
-        con = warehouse.connect(db_path)
-        try:
-            report = load_landing(
-                con,
-                landing,
-                systems=[system],
-                tables={(system, t) for t in selected},
-                window=window,
-            )
-            totals = {
-                t: con.execute(f"select count(*) from raw_{system}.{t}").fetchone()[0]
-                for t in selected
-            }
-        finally:
-            con.close()
+    ingested = stages.ingest(window, [system], {(system, t) for t in selected})
+    report, totals = ingested.report, ingested.totals
 
     # files rejected earlier, unchanged, skipped now
     still_rejected: list[FileResult] = list(report.still_rejected)
@@ -146,7 +131,7 @@ def _run_system(context: dg.AssetExecutionContext, system: str) -> Iterator[dg.M
                 "files_skipped": result.files_skipped,
                 "files_rejected": result.files_rejected,
                 "files_still_rejected": len(earlier),
-                "total_rows": totals[name],
+                "total_rows": totals[qualified],
                 "landing_dir": dg.MetadataValue.path(str(landing)),
                 "window_start": str(window[0]) if window else "",
                 "window_end": str(window[1]) if window else "",

@@ -221,17 +221,6 @@ def raw_suites() -> list[Suite]:
     return [raw_suite(t) for t in all_tables()]
 
 
-# --- marts ------------------------------------------------------------------------------------
-
-
-def mart_suites(models: set[str] | None = None) -> list[Suite]:
-    """No GX suite guards a mart: each mart invariant (the MRR bridge, ratio bounds,
-    reconciliations) is a dbt test in the mart's YAML, its one home. Kept (empty) for the
-    callers that still build mart checks from it."""
-    del models
-    return []
-
-
 def suites_snapshot() -> dict[str, list[dict[str, object]]]:
     """Every suite and rule as plain data: gx/suites.json, reviewed like the models."""
     return {
@@ -247,5 +236,5 @@ def suites_snapshot() -> dict[str, list[dict[str, object]]]:
             }
             for r in s.rules
         ]
-        for s in [*raw_suites(), *mart_suites()]
+        for s in raw_suites()
     }

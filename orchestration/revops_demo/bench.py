@@ -27,7 +27,7 @@ Results go to bench/results.md.
 
     revops-demo bench --scales 0.1 1 [--keep] [--out bench/results.md]
 
-Each stage runs as `python -m revops.bench <stage> [args]` with the bench folder in its
+Each stage runs as `python -m revops_demo.bench <stage> [args]` with the bench folder in its
 environment; the parent reads the child's peak RSS and CPU time from os.wait4 (Linux: the
 largest RSS of the child and its waited-for descendants, in KiB).
 
@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from revops.config import PROJECT_DIR
+from revops.window import Window, make_window
 
 BENCH_DIR = PROJECT_DIR / "bench"
 DEFAULT_OUT = BENCH_DIR / "results.md"
@@ -130,8 +131,6 @@ TARGETS_TEXT = (
     "dbt time outside the nodes <= 4 s per run (scale 10, every dbt invocation)",
 )
 DEV_MODEL = "mart_revenue_monthly"  # a developer's `dbt build -s <model>` on a built warehouse
-
-Window = tuple[date, date]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,7 +305,7 @@ def measured(name: str, argv: list[str], env: dict[str, str], log: Path) -> Stag
 
 
 def worker(stage: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "revops.bench", stage, *args]
+    return [sys.executable, "-m", "revops_demo.bench", stage, *args]
 
 
 def node_layers(manifest: dict[str, Any]) -> dict[str, str]:
@@ -583,7 +582,7 @@ def definitions_load() -> tuple[float, float]:
 
 
 def _window(start: str, end: str) -> Window:
-    return date.fromisoformat(start), date.fromisoformat(end)
+    return make_window(start, end)
 
 
 def _stage_generate(scale: str) -> dict[str, Any]:
@@ -622,16 +621,9 @@ def _stage_floor(start: str, end: str) -> dict[str, Any]:
 
 
 def _stage_ingest(start: str, end: str) -> dict[str, Any]:
-    from revops import config, warehouse
-    from revops.ingest import load_landing
+    from revops import stages
 
-    db = config.warehouse_path()
-    with warehouse.writer_lock(db):
-        con = warehouse.connect(db)
-        try:
-            report = load_landing(con, config.landing_dir(), window=_window(start, end))
-        finally:
-            con.close()
+    report = stages.ingest(_window(start, end)).report
     return {
         "rows_loaded": sum(f.rows_loaded for f in report.files),
         "rows_quarantined": sum(f.rows_quarantined for f in report.files),
@@ -642,17 +634,16 @@ def _stage_ingest(start: str, end: str) -> dict[str, Any]:
 
 
 def _stage_dbt(start: str, end: str) -> dict[str, Any]:
-    """What the dbt asset does: revops.build_state decides what to build; one `dbt build` of
-    that with the run's environment (revops.dbt_args); the build state recorded."""
-    from revops import build_state, config, warehouse
+    """What the dbt asset does: revops.stages plans what to build; one `dbt build` of that with
+    the run's environment (revops.dbt_args); the build recorded."""
+    from revops import config, stages, warehouse
     from revops.dbt_args import dbt_build_args, dbt_env
 
-    env = dbt_env(_window(start, end))
+    window = _window(start, end)
+    env = dbt_env(window)
     manifest = json.loads((config.dbt_target_dir() / "manifest.json").read_text())
-    db = config.warehouse_path()
-    with warehouse.writer_lock(db):
-        with warehouse.connect(db, read_only=True) as con:
-            plan, state = build_state.plan_for(con, manifest, env["REVOPS_AS_OF_DATE"])
+    with warehouse.writer_lock(config.warehouse_path()):
+        plan, state = stages.plan_build(manifest, env["REVOPS_AS_OF_DATE"])
         print(f"dbt selection: {plan.reason}", flush=True)
         if plan.nothing:
             return {"built": "nothing", "why": plan.reason}
@@ -667,10 +658,7 @@ def _stage_dbt(start: str, end: str) -> dict[str, Any]:
         if proc.returncode != 0:
             raise RuntimeError(f"dbt build failed (exit {proc.returncode})")
         target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
-        results = json.loads((target / "run_results.json").read_text())
-        marts = build_state.rebuilt_marts(results, manifest)
-        with warehouse.connect(db) as con:
-            build_state.record_build(con, state, started, _window(start, end), plan, marts)
+        marts = stages.record_build(manifest, state, started, window, plan, target)
     return {"selection": "all" if plan.whole else " ".join(plan.select), "marts": len(marts)}
 
 
@@ -685,27 +673,13 @@ def _stage_noop(start: str, end: str) -> dict[str, Any]:
 
 
 def _stage_checks(start: str, end: str) -> dict[str, Any]:
-    """What the asset checks call: measure the suites in DuckDB (raw suites scoped to the
-    window; mart suites of the marts rebuilt since the last publication), then validate."""
-    from revops.build_state import unpublished_marts
-    from revops.checks.gx_run import validate
-    from revops.checks.metrics import measure
-    from revops.checks.suites import mart_suites, raw_suites
-    from revops.config import gx_docs_dir, warehouse_path
-    from revops.warehouse import reader
+    """What the asset checks do: the raw suites measured in DuckDB (scoped to the window),
+    then validated (revops.stages.check_raw)."""
+    from revops import config, stages
 
-    window = _window(start, end)
-    with reader(warehouse_path()) as con:
-        existing = {
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        changed = unpublished_marts(con)
-        suites = raw_suites() + mart_suites(existing if changed is None else existing & changed)
-        measurements = [measure(con, s, window) for s in suites]
-    outcomes = validate(measurements, docs_dir=gx_docs_dir() / "bench", run_name="bench")
+    outcomes = stages.check_raw(
+        _window(start, end), docs_dir=config.gx_docs_dir() / "bench", run_name="bench"
+    )
     rules = [o for s in outcomes for o in s.outcomes]
     return {
         "suites": len(outcomes),
@@ -715,9 +689,9 @@ def _stage_checks(start: str, end: str) -> dict[str, Any]:
 
 
 def _stage_publish() -> dict[str, Any]:
-    from revops.publish import publish
+    from revops import stages
 
-    result = publish()
+    result = stages.publish()
     return {
         "published": result.published,
         "tables": len(result.tables),
