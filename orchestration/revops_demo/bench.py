@@ -14,8 +14,7 @@ Stages: ingestion (`load_landing(window=...)`), the dbt stage as the Dagster ass
 (revops.build_state decides the selection: everything in the full build, the descendants of
 the raw tables that got rows in the increment; ONE `dbt build` of that with the run's window in
 env REVOPS_PARTITION_START / _END and REVOPS_AS_OF_DATE, unit tests left out, the build state
-recorded), Great Expectations checks (raw suites scoped to the window, mart suites of the marts
-rebuilt since the last publication), publish (Parquet of the rebuilt marts only). Each dbt
+recorded), Great Expectations checks (raw suites scoped to the window), publish (Parquet of the rebuilt marts only). Each dbt
 invocation keeps DBT_TARGET_PATH, so it starts from the previous one's partial parse. The dbt
 stage is broken down per layer (staging, intermediate, marts) from that invocation's
 run_results.json and manifest.json. Before each run, the floor: one DuckDB pass over exactly
@@ -999,7 +998,7 @@ def render(results: list[ScaleResult], imports: tuple[float, float], total_s: fl
     lines = [
         "# Benchmark results",
         "",
-        "Written by `make bench` (`revops bench`); how to run and read it: bench/README.md.",
+        "Written by `make bench` (`revops-demo bench`); how to run and read it: bench/README.md.",
         "",
         "## Machine",
         "",

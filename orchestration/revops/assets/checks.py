@@ -1,13 +1,12 @@
 """Great Expectations suites as Dagster asset checks, two per guarded asset.
 
   gx_blocking  severity ERROR, blocking=True: a failure stops every asset downstream
-               (the dbt models after raw tables; published_warehouse after marts).
+               (the dbt models after the raw tables).
   gx_warnings  severity WARN, not blocking: recorded in the asset's check history.
 
 In a partitioned run the raw suites validate only the rows landed in the run's window
 (`_landed_date` between its first and last day), except the rules that are whole-table by nature
-(see revops.checks.suites); mart suites validate whole tables, of the marts rebuilt since the
-last publication only (revops.build_state).
+(see revops.checks.suites). The marts have no GX suite: their invariants are dbt tests.
 
 great_expectations is imported only when a check runs (revops.checks.gx_run), never when the
 definitions load.
