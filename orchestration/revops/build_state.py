@@ -7,8 +7,8 @@ as_of_date and the dbt project (a fingerprint of the manifest).
 - the project changed, a full refresh, or no build recorded yet: the whole project;
 - else the raw tables that got rows and what depends on them (`source:<system>.<table>+`),
   `source:meta+` when the load log itself grew (rejected files, quarantine), `int_as_of_date+`
-  when as_of_date moved. Views are left out: their SQL did not change, so rebuilding them only
-  re-creates the same view (their data tests are still selected and run).
+  when as_of_date moved. Views in that selection are re-created too: excluding them would also
+  drop every data test with a view parent (dbt's eager indirect selection).
 
 Every successful build appends one row, with the marts it rebuilt; publishing marks the rows
 it published, so the mart checks and the publication act on the marts rebuilt since the last
@@ -21,10 +21,12 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
+
+from revops.config import PROJECT_DIR
 
 TABLE = "raw_meta.build_state"
 DDL = f"""create table if not exists {TABLE} (
@@ -37,7 +39,6 @@ DDL = f"""create table if not exists {TABLE} (
     selection varchar,
     rebuilt_marts varchar[],
     published_at timestamp)"""
-VIEWS = "config.materialized:view"
 AS_OF_MODEL = "int_as_of_date"
 META_SOURCE = "meta"
 MARTS_SCHEMA = "marts"
@@ -60,7 +61,6 @@ class BuildPlan:
     reason: str
     whole: bool = False
     select: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
 
     @property
     def nothing(self) -> bool:
@@ -69,8 +69,9 @@ class BuildPlan:
 
 def manifest_fingerprint(manifest: Mapping[str, Any]) -> str:
     """A hash of what a build depends on in the dbt project: every node's file checksum,
-    config and dependencies, and the SQL of the project's macros. Unlike the manifest file it
-    ignores parse times and invocation ids."""
+    config, contract and dependencies, the SQL of the project's macros and dbt_project.yml
+    (its vars: the manifest does not hold them). Unlike the manifest file it ignores parse
+    times and invocation ids."""
     parts: dict[str, Any] = {}
     for kind in ("nodes", "sources", "seeds", "snapshots"):
         for key, node in (manifest.get(kind) or {}).items():
@@ -79,12 +80,14 @@ def manifest_fingerprint(manifest: Mapping[str, Any]) -> str:
                 node.get("config"),
                 (node.get("depends_on") or {}).get("nodes"),
                 node.get("columns") and sorted(node["columns"]),
+                (node.get("contract") or {}).get("checksum"),
             ]
     project = (manifest.get("metadata") or {}).get("project_name")
     for key, macro in (manifest.get("macros") or {}).items():
         if macro.get("package_name") == project:
             parts[key] = macro.get("macro_sql")
-    parts["vars"] = (manifest.get("metadata") or {}).get("vars")
+    project_file = PROJECT_DIR / "dbt_project.yml"
+    parts["dbt_project.yml"] = project_file.read_text() if project_file.exists() else None
     text = json.dumps(parts, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -177,7 +180,7 @@ def plan_build(
             "nothing new: no file loaded since the last build, as_of_date and the dbt "
             "project unchanged"
         )
-    return BuildPlan("; ".join(reasons), select=select, exclude=[VIEWS])
+    return BuildPlan("; ".join(reasons), select=select)
 
 
 def plan_for(
@@ -201,7 +204,7 @@ def plan_for(
 
 def planned_nodes(plan: BuildPlan, manifest: Mapping[str, Any]) -> set[str]:
     """The unique ids the plan's selectors reach (they and their descendants in the manifest's
-    child_map; every node for a whole plan), before views are excluded."""
+    child_map; every node for a whole plan)."""
     nodes = manifest.get("nodes", {})
     if plan.whole:
         return set(nodes)
@@ -255,10 +258,13 @@ def record_build(
     state: BuildState,
     built_at: datetime,
     window: tuple[Any, Any] | None,
-    plan: BuildPlan,
+    plan: BuildPlan | None,
     rebuilt_marts: Iterable[str],
 ) -> None:
-    """Append the state of a successful build."""
+    """Append the state of a build (plan None: a partial one, see revops.stages.record_build);
+    built_at is stored in UTC."""
+    if built_at.tzinfo is not None:
+        built_at = built_at.astimezone(UTC).replace(tzinfo=None)
     ensure_table(con)
     con.execute(
         f"insert into {TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, null)",
@@ -269,7 +275,7 @@ def record_build(
             state.manifest_sha,
             window[0] if window else None,
             window[1] if window else None,
-            "all" if plan.whole else " ".join(plan.select),
+            "partial" if plan is None else "all" if plan.whole else " ".join(plan.select),
             sorted(rebuilt_marts),
         ],
     )
@@ -286,6 +292,13 @@ def unpublished_marts(con: duckdb.DuckDBPyConnection) -> set[str] | None:
         f"select distinct unnest(rebuilt_marts) from {TABLE} where published_at is null"
     ).fetchall()
     return {r[0] for r in rows}
+
+
+def latest_build_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the latest recorded build ran (None: none recorded)."""
+    if not _has_table(con, TABLE):
+        return None
+    return con.execute(f"select max(built_at) from {TABLE}").fetchone()[0]
 
 
 def mark_published(con: duckdb.DuckDBPyConnection, at: datetime, until: datetime) -> None:

@@ -60,18 +60,14 @@ def dbt_build_args(
     full_refresh: bool = False,
     unit_tests: bool = False,
     select: list[str] | None = None,
-    exclude: list[str] | None = None,
 ) -> list[str]:
-    """`build` and its flags (without dbt's executable); select/exclude: dbt selection
-    methods (none = the whole project)."""
+    """`build` and its flags (without dbt's executable); select: dbt selection methods
+    (none = the whole project)."""
     args = ["build"]
     if full_refresh:
         args.append("--full-refresh")
     if select:
         args += ["--select", " ".join(select)]
-    excluded = [*(exclude or [])]
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
-    if excluded:
-        args += ["--exclude", " ".join(excluded)]
     return args

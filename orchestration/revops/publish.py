@@ -89,27 +89,52 @@ def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
     return counts
 
 
+CHECKSUM_KEY = "revops_checksum"  # Parquet key-value metadata: the checksum of the file's rows
+
+
+def _checksum(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """The rows of a table as one value (row count and the sum of the rows' hashes): equal
+    for equal contents in any order."""
+    rows, total = con.execute(f"select count(*), sum(hash(t)) from {relation} as t").fetchone()
+    return f"{rows}:{total}"
+
+
+def _file_checksum(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """The checksum a Parquet file was written with (None: none, or no such file)."""
+    if not path.is_file():
+        return None
+    row = con.execute(
+        "select decode(value) from parquet_kv_metadata(?) where decode(key) = ?",
+        [str(path), CHECKSUM_KEY],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _export_parquet(
     con: duckdb.DuckDBPyConnection,
     schema: str,
     tables: list[str],
     folder: Path,
-    unchanged: set[str] | None = None,
     previous: Path | None = None,
 ) -> list[str]:
-    """Write each table's Parquet file; a table in `unchanged` whose file exists in the
-    previous version is hard-linked from it instead. Returns the tables written."""
+    """Write each table's Parquet file, except a table whose rows equal those of the previous
+    version's file (the checksum in its metadata): that file is hard-linked. Returns the
+    tables written. Deciding by content, not by which models a build reported, means a mart
+    changed by any route (a UI run of some assets, a developer's dbt build) is never left
+    stale in Parquet."""
     folder.mkdir(parents=True)
     written = []
     for name in tables:
+        relation = f"pub.{_ident(schema)}.{_ident(name)}"
+        checksum = _checksum(con, relation)
         target = folder / f"{name}.parquet"
         old = previous / target.name if previous is not None else None
-        if unchanged and name in unchanged and old is not None and old.is_file():
+        if old is not None and _file_checksum(con, old) == checksum:
             os.link(old, target)
             continue
         con.execute(
-            f"copy pub.{_ident(schema)}.{_ident(name)} to {_literal(str(target))} "
-            "(format parquet, compression zstd)"
+            f"copy {relation} to {_literal(str(target))} (format parquet, compression zstd, "
+            f"kv_metadata {{{CHECKSUM_KEY}: {_literal(checksum)}}})"
         )
         written.append(name)
     return written
@@ -119,25 +144,12 @@ def _changed_since_publication(
     con: duckdb.DuckDBPyConnection,
 ) -> tuple[set[str] | None, datetime | None]:
     """(marts rebuilt since the last publication, or None when unknown: every mart; the
-    latest build seen), from src.raw_meta.build_state (attached read-only)."""
-    table = build_state.TABLE.split(".")
-    present = con.execute(
-        "select count(*) from information_schema.tables where table_catalog = 'src' "
-        "and table_schema = ? and table_name = ?",
-        table,
-    ).fetchone()[0]
-    if not present:
-        return None, None
-    latest, builds = con.execute(
-        f"select max(built_at), count(*) from src.{build_state.TABLE}"
-    ).fetchone()
-    if not builds:
-        return None, None
-    rows = con.execute(
-        f"select distinct unnest(rebuilt_marts) from src.{build_state.TABLE} "
-        "where published_at is null"
-    ).fetchall()
-    return {r[0] for r in rows}, latest
+    latest build seen), read by revops.build_state from the working warehouse attached as src."""
+    con.execute("use src")
+    try:
+        return build_state.unpublished_marts(con), build_state.latest_build_at(con)
+    finally:
+        con.execute("use memory")
 
 
 def _storage_version(path: Path) -> str:
@@ -221,8 +233,9 @@ def publish(
     source: Path | None = None, target_dir: Path | None = None, schema: str = PUBLISHED_SCHEMA
 ) -> PublishResult:
     """Copy schema `schema` of the working warehouse into a new published file and Parquet
-    (the Parquet of the marts not rebuilt since the last publication linked, not rewritten);
-    nothing when no mart was rebuilt since and a published file exists."""
+    (the Parquet of a mart whose rows did not change linked, not rewritten); nothing when no
+    build was recorded since the last publication (revops.build_state) and a published file
+    exists."""
     source = source or warehouse_path()
     target_dir = target_dir or published_dir()
     target_dir.mkdir(parents=True, exist_ok=True)
@@ -249,8 +262,7 @@ def publish(
             con.execute("detach src")
         if not counts:
             raise RuntimeError(f"nothing to publish: schema {schema!r} of {source} has no tables")
-        unchanged = set(counts) - changed if changed is not None else None
-        exported = _export_parquet(con, schema, sorted(counts), tmp_parquet, unchanged, previous)
+        exported = _export_parquet(con, schema, sorted(counts), tmp_parquet, previous)
         con.execute("detach pub")
     except BaseException:
         con.close()

@@ -157,9 +157,11 @@ def nothing_new(
     from revops.config import dbt_target_dir
     from revops.dbt_args import dbt_env
     from revops.ingest.discover import discover
+    from revops.ingest.load import file_sha256, load_history
     from revops.warehouse import reader
 
-    if any(f.rel_path not in loaded for f in discover(landing, window=window).files):
+    files = discover(landing, window=window).files
+    if any(f.rel_path not in loaded for f in files):
         return None
     manifest = dbt_target_dir() / "manifest.json"
     if not manifest.exists():
@@ -168,7 +170,15 @@ def nothing_new(
     with reader(db_path) as con:
         plan, _ = build_state.plan_for(con, json.loads(manifest.read_text()), as_of_env)
         owed = build_state.unpublished_marts(con)
-    return plan.reason if plan.nothing and not owed else None
+        history = load_history(con)
+    if not plan.nothing or owed:
+        return None
+    # a file exported again under the same path (corrected rates, a re-export of the day) is
+    # new content: the loader keys on path and content, so this decision does too
+    seen = history.done | {(file, sha) for file, sha, _ in history.rejected}
+    if any((f.rel_path, file_sha256(f.path)) not in seen for f in files):
+        return None
+    return plan.reason
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -266,11 +276,11 @@ def summarize(result: Any, landing: Path, db_path: Path) -> tuple[list[str], str
 
     events = summary.read_run_events(result)
     dbt = summary.read_dbt_results(dbt_run_dir(result.run_id))
-    # the FX gaps of THIS run: a table left by an earlier run would describe old data
-    built = dbt is not None and any(
-        n.unique_id.endswith(".dq_fx_rates_missing") and n.status == "success" for n in dbt.nodes
-    )
-    fx_gaps = summary.read_fx_gaps(db_path) if built else []
+    # the FX gaps as of this run: dq_fx_rates_missing rebuilt by it, or left as it was by a
+    # successful build whose selection did not reach it (its inputs did not change); after a
+    # failed build the table may describe older data, so it is not read
+    dbt_ok = dbt is not None and not dbt.failed
+    fx_gaps = summary.read_fx_gaps(db_path) if dbt_ok and db_path.exists() else []
     lines = summary.render(events, dbt, fx_gaps, landing.name)
     cause = summary.diagnose(events, dbt, fx_gaps, landing.name)
     return lines, cause

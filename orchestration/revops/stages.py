@@ -82,14 +82,19 @@ def plan_build(
 
 def record_build(
     manifest: Mapping[str, Any],
-    state: build_state.BuildState,
+    state: build_state.BuildState | None,
     started: datetime,
     window: Window | None,
-    plan: build_state.BuildPlan,
+    plan: build_state.BuildPlan | None,
     target: Path,
 ) -> set[str]:
-    """Record a successful build (the marts it rebuilt, from run_results.json in `target`)
-    and return those marts. The caller holds the writer lock."""
+    """Record a build (the marts it rebuilt, from run_results.json in `target`) and return
+    those marts. The caller holds the writer lock.
+
+    A build that does not stand for its run's plan (state None: a run of a subset of the
+    assets, or a build that failed half-way) is recorded with the state of the last build
+    that did, so the next plan still sees everything new, and publication still sees the
+    marts it changed."""
     results = target / "run_results.json"
     marts = (
         build_state.rebuilt_marts(json.loads(results.read_text()), manifest)
@@ -97,8 +102,10 @@ def record_build(
         else set()
     )
     db_path = config.warehouse_path()
-    if db_path.exists():
+    if db_path.exists() and (state is not None or marts):
         with warehouse.connect(db_path) as con:
+            if state is None:
+                state = build_state.last_build(con) or build_state.BuildState(None, "", "")
             build_state.record_build(con, state, started, window, plan, marts)
     return marts
 

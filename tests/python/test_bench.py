@@ -170,15 +170,13 @@ def test_dbt_command_and_environment_of_a_run():
         "--exclude-resource-type",
         "unit_test",
     ]
-    crm = BuildPlan("crm", select=["source:crm.opportunity+"], exclude=["config.materialized:view"])
+    crm = BuildPlan("crm", select=["source:crm.opportunity+"])
     assert build_args(DbtRunConfig(), crm) == [
         "build",
         "--select",
         "source:crm.opportunity+",
         "--exclude-resource-type",
         "unit_test",
-        "--exclude",
-        "config.materialized:view",
     ]
     window = (date(2026, 10, 30), date(2026, 10, 31))
     assert dbt_env(window) == {
@@ -266,7 +264,7 @@ def _with_dbt(label: str, rows: int, walls: tuple[float, float, float, float]):
     run.stages = [
         bench.StageRun("ingestion", ingest, 300.0, True, cpu_s=ingest),
         bench.StageRun(bench.DBT_STAGE, dbt_s, 900.0, True, cpu_s=40.0, dbt=timing),
-        bench.StageRun("GX checks (raw + marts)", gx, 200.0, True, cpu_s=gx),
+        bench.StageRun("GX checks (raw)", gx, 200.0, True, cpu_s=gx),
         bench.StageRun("publish", publish, 100.0, True, cpu_s=publish),
     ]
     return run
@@ -286,7 +284,7 @@ def test_report_shows_the_dbt_layers_under_the_one_dbt_stage_and_totals_the_stag
         "| dbt layer: marts",
         "| dbt layer: other folders",
         "| dbt outside the nodes (start-up, parsing)",
-        "| GX checks (raw + marts)",
+        "| GX checks (raw)",
         "| publish",
         "| **total** (stages, not the dbt layer rows)",
     ]

@@ -66,7 +66,6 @@ def test_a_crm_only_day_selects_the_crm_tables_descendants_only(con) -> None:
         SOURCES,
     )
     assert plan.select == ["source:crm.opportunity+", "source:meta+"]
-    assert plan.exclude == ["config.materialized:view"]
     assert not plan.whole and not plan.nothing
 
 
@@ -95,7 +94,7 @@ def test_first_build_changed_project_or_full_refresh_build_everything(last, full
     plan = build_state.plan_build(
         last, BuildState(T0, "2026-10-31", "m1"), [], False, SOURCES, full_refresh
     )
-    assert plan.whole and plan.select == [] and plan.exclude == []
+    assert plan.whole and plan.select == []
 
 
 def test_state_round_trip_and_marts_owed_to_publication(con) -> None:

@@ -120,3 +120,27 @@ def test_a_run_with_nothing_new_builds_checks_and_publishes_nothing(demo_run, pi
     assert not [e for e in again.get_asset_check_evaluations() if e.asset_key.path[0] == "marts"]
     after = published.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_a_file_exported_again_under_the_same_path_is_new(demo_run, pipeline_env):
+    """The loader keys a file on its path and content, so must the no-op decision: a landing
+    file of the window replaced by a corrected export (same name, other bytes) means work."""
+    from conftest import E2E_WINDOW
+
+    from revops.ingest.discover import discover
+    from revops.runner import loaded_paths, nothing_new
+
+    _, first = demo_run
+    assert first.success
+    landing, db = pipeline_env.landing, pipeline_env.warehouse
+    assert nothing_new(landing, db, loaded_paths(db, landing), E2E_WINDOW, None) is not None
+    path = next(
+        f.path for f in discover(landing, window=E2E_WINDOW).files if f.path.suffix == ".csv"
+    )
+    original = path.read_bytes()
+    try:
+        path.write_bytes(original + b"\n")  # a re-export: same path, other content
+        assert nothing_new(landing, db, loaded_paths(db, landing), E2E_WINDOW, None) is None
+    finally:
+        path.write_bytes(original)
+    assert nothing_new(landing, db, loaded_paths(db, landing), E2E_WINDOW, None) is not None

@@ -231,3 +231,26 @@ def test_nothing_rebuilt_since_the_last_publication_publishes_nothing(
     assert not result.published
     assert {p.name: p.stat().st_mtime_ns for p in target.iterdir()} == before
     assert (target / "revops.duckdb").stat().st_ino == inode
+
+
+def test_a_mart_changed_outside_the_recorded_marts_gets_new_parquet(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """Parquet is reused by content, not by which marts a build reported: a mart whose rows
+    changed by another route (a UI run of some assets, a developer's dbt build) is written
+    again, with the same row count and other values too."""
+    target = tmp_path / "published"
+    record(warehouse, ["dim_x", "fct_y"], "2026-10-30T06:00:00")
+    publish(warehouse, target)
+    old_fct = (target / "parquet" / "fct_y.parquet").resolve()
+    before = duckdb.sql(f"select sum(amount) from '{old_fct}'").fetchall()[0][0]
+
+    con = duckdb.connect(str(warehouse))  # same 5 rows, each amount doubled
+    con.execute("update marts.fct_y set amount = amount * 2")
+    con.close()
+    record(warehouse, ["dim_x"], "2026-10-31T06:00:00")  # the build reported dim_x only
+    second = publish(warehouse, target)
+
+    assert second.exported == ["fct_y"]  # dim_x's rows did not change: linked
+    fct = target / "parquet" / "fct_y.parquet"
+    assert duckdb.sql(f"select sum(amount) from '{fct}'").fetchall()[0][0] == 2 * before

@@ -95,8 +95,7 @@ class DbtRunConfig(dg.Config):
 def build_args(config: DbtRunConfig, plan: BuildPlan | None = None) -> list[str]:
     """`dbt build` of the run: the plan's selection (None or a whole plan: the project)."""
     select = plan.select if plan is not None and not plan.whole else None
-    exclude = plan.exclude if plan is not None and not plan.whole else None
-    return dbt_args.dbt_build_args(config.full_refresh, config.unit_tests, select, exclude)
+    return dbt_args.dbt_build_args(config.full_refresh, config.unit_tests, select)
 
 
 def run_as_of(config: DbtRunConfig, window: Window | None) -> str:
@@ -245,9 +244,10 @@ def revops_dbt_assets(
             )
         keep_partial_parse(target)
         if not invocation.is_successful():
+            # the marts it did rebuild are owed to the next publication
+            stages.record_build(manifest(), None, started, window, None, target)
             raise invocation.get_error() or RuntimeError("dbt build failed")
-        if plan is not None:
-            stages.record_build(manifest(), state, started, window, plan, target)
+        stages.record_build(manifest(), state, started, window, plan, target)
 
 
 def unchanged_marts(
