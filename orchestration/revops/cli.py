@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of-date",
         type=date.fromisoformat,
         default=None,
-        help="dbt var as_of_date (default: the window's last day)",
+        help="'today' for the models (default: the window's last day)",
     )
     run.set_defaults(func=_run)
     return parser
