@@ -461,14 +461,14 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def start_job(paths: RunPaths, as_of_date: str | None = TRUST_AS_OF) -> JobProcess:
+def start_job(paths: RunPaths, as_of_date: str | None = TRUST_AS_OF, *extra: str) -> JobProcess:
     """Start the whole daily job (`python -m revops.cli run`) in a new session; as_of_date
-    None runs it without --as-of-date."""
+    None runs it without --as-of-date; extra: more options of `revops run`."""
     paths.root.mkdir(parents=True, exist_ok=True)
     out = paths.output.open("a")
     as_of = ["--as-of-date", as_of_date] if as_of_date else []
     popen = subprocess.Popen(
-        [sys.executable, "-m", "revops.cli", "run", *as_of],
+        [sys.executable, "-m", "revops.cli", "run", *as_of, *extra],
         cwd=PROJECT_DIR,
         env=paths.env(),
         stdout=out,
@@ -479,9 +479,9 @@ def start_job(paths: RunPaths, as_of_date: str | None = TRUST_AS_OF) -> JobProce
     return JobProcess(popen, paths)
 
 
-def run_job(paths: RunPaths, as_of_date: str | None = TRUST_AS_OF) -> str:
+def run_job(paths: RunPaths, as_of_date: str | None = TRUST_AS_OF, *extra: str) -> str:
     """Run the daily job to completion; fail the test with its output when it fails."""
-    job = start_job(paths, as_of_date)
+    job = start_job(paths, as_of_date, *extra)
     try:
         rc = job.popen.wait(timeout=JOB_TIMEOUT_S)
     except subprocess.TimeoutExpired:
