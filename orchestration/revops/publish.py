@@ -35,7 +35,7 @@ from revops.sql import lit as _literal
 from revops.warehouse import writer_lock
 
 STORAGE_VERSION = "v1.5.0"
-PUBLISHED_SCHEMA = "marts"
+PUBLISHED_SCHEMA = build_state.MARTS_SCHEMA
 DB_NAME = "revops.duckdb"
 PARQUET_LINK = "parquet"
 KEEP_PARQUET_VERSIONS = 2  # the current one and the previous one, for readers mid-way

@@ -38,7 +38,7 @@ from revops.warehouse import connect, writer_lock
 from revops.window import Window
 
 LAYER_GROUPS = {"staging", "intermediate", "marts"}
-MARTS_SCHEMA = "marts"
+MARTS_SCHEMA = build_state.MARTS_SCHEMA
 PARTIAL_PARSE = "partial_parse.msgpack"
 DBT_STEP = dbt_args.DBT_STEP
 

@@ -5,10 +5,11 @@ from collections.abc import Iterator, Sequence
 
 import dagster as dg
 
+from revops import build_state
 from revops.partitions import daily_partitions
 
 GROUP = "publish"
-MARTS_SCHEMA = "marts"
+MARTS_SCHEMA = build_state.MARTS_SCHEMA
 
 
 def mart_asset_keys() -> list[dg.AssetKey]:
