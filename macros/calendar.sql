@@ -35,15 +35,19 @@
 
 {#- First day of the fiscal year containing the date. -#}
 {% macro fiscal_year_start_date(date_expr) -%}
-    cast({{ dbt.dateadd('month',
-        '-1 * (' ~ fiscal_month(date_expr) ~ ' - 1)',
-        dbt.date_trunc('month', date_expr)) }} as date)
+    {{ fiscal_period_start_date(date_expr, 12) }}
 {%- endmacro %}
 
 {#- First day of the fiscal quarter containing the date. -#}
 {% macro fiscal_quarter_start_date(date_expr) -%}
+    {{ fiscal_period_start_date(date_expr, 3) }}
+{%- endmacro %}
+
+{#- First day of the fiscal period of `months` months (3: quarter, 12: year) containing the date:
+    its month goes back to the period's first fiscal month. -#}
+{% macro fiscal_period_start_date(date_expr, months) -%}
     cast({{ dbt.dateadd('month',
-        '-1 * mod(' ~ fiscal_month(date_expr) ~ ' - 1, 3)',
+        '-1 * mod(' ~ fiscal_month(date_expr) ~ ' - 1, ' ~ months ~ ')',
         dbt.date_trunc('month', date_expr)) }} as date)
 {%- endmacro %}
 

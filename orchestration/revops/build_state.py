@@ -61,6 +61,8 @@ class BuildPlan:
     reason: str
     whole: bool = False
     select: list[str] = field(default_factory=list)
+    # rebuild the incremental models from scratch too: their old rows were built by other code
+    full_refresh: bool = False
 
     @property
     def nothing(self) -> bool:
@@ -160,11 +162,22 @@ def plan_build(
 ) -> BuildPlan:
     """What to build, from the last build's state and what changed since (see the module)."""
     if full_refresh:
-        return BuildPlan("full refresh: the whole project", whole=True)
+        return BuildPlan("full refresh: the whole project", whole=True, full_refresh=True)
+    # A project change (a model, macro, seed, var) reaches the rows incremental models built
+    # before it, e.g. a new channel mapping the touches of past months: a plain build would
+    # apply it to the window's rows only, so the whole project is rebuilt from scratch.
     if last is None:
-        return BuildPlan("no earlier build recorded: the whole project", whole=True)
+        return BuildPlan(
+            "no earlier build recorded: the whole project, from scratch",
+            whole=True,
+            full_refresh=True,
+        )
     if last.manifest_sha != current.manifest_sha:
-        return BuildPlan("the dbt project changed since the last build: the whole", whole=True)
+        return BuildPlan(
+            "the dbt project changed since the last build: the whole, from scratch",
+            whole=True,
+            full_refresh=True,
+        )
     select = [f"{sources[t]}+" for t in changed_tables if t in sources]
     reasons = [f"rows landed in {', '.join(changed_tables)}"] if select else []
     if log_changed:

@@ -648,7 +648,9 @@ def _stage_dbt(start: str, end: str) -> dict[str, Any]:
             return {"built": "nothing", "why": plan.reason}
         started = datetime.now(UTC)
         proc = subprocess.run(
-            dbt_argv(*dbt_build_args(select=None if plan.whole else plan.select)),
+            dbt_argv(
+                *dbt_build_args(plan.full_refresh, select=None if plan.whole else plan.select)
+            ),
             env={**os.environ, **env},
             cwd=PROJECT_DIR,
             check=False,

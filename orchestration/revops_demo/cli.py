@@ -12,6 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from revops.cli import dispatch
 from revops.config import landing_dir
 
 DEFAULT_SEED = 42
@@ -91,8 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    return dispatch(build_parser(), argv)
 
 
 if __name__ == "__main__":

@@ -91,10 +91,23 @@ def test_a_moved_as_of_date_selects_int_as_of_date_and_its_descendants() -> None
     [(None, False), (BuildState(T0, "2026-10-31", "m0"), False), (BuildState(T0, "x", "m1"), True)],
 )
 def test_first_build_changed_project_or_full_refresh_build_everything(last, full_refresh) -> None:
+    """From scratch: incremental models keep rows built by the old project otherwise."""
     plan = build_state.plan_build(
         last, BuildState(T0, "2026-10-31", "m1"), [], False, SOURCES, full_refresh
     )
     assert plan.whole and plan.select == []
+    assert plan.full_refresh
+
+
+def test_new_rows_or_a_moved_day_are_built_incrementally() -> None:
+    plan = build_state.plan_build(
+        BuildState(T0, "2026-10-31", "m1"),
+        BuildState(T1, "2026-11-01", "m1"),
+        ["raw_crm.opportunity"],
+        False,
+        SOURCES,
+    )
+    assert not plan.whole and not plan.full_refresh
 
 
 def test_state_round_trip_and_marts_owed_to_publication(con) -> None:

@@ -173,10 +173,14 @@ intervals as (
 
 ),
 
-open_days as (
+open_spans as (
 
+    -- each open interval with the opportunity's values and its conversion, clipped to the days
+    -- it was open: from its creation to as_of_date. Everything that does not depend on the day is
+    -- joined here, on intervals, so the day expansion below is the last step and streams into
+    -- the table: joined after it, DuckDB built hash tables on the tens of millions of expanded
+    -- rows and ran out of memory at scale 10 (issue 13).
     select
-        calendar.date_day,
         intervals.opportunity_id,
         intervals.stage_name,
         intervals.stage_order,
@@ -189,17 +193,64 @@ open_days as (
         opportunities.opportunity_type,
         opportunities.is_bookings,
         opportunities.currency_code,
-        opportunities.created_date
+        opportunities.created_date,
+        landed.landed_date,
+        case
+            when intervals.valid_from > opportunities.created_date then intervals.valid_from
+            else opportunities.created_date
+        end as first_day,
+        case
+            when intervals.valid_to is null or intervals.valid_to > {{ as_of_date() }}
+                then {{ as_of_date() }}
+            else intervals.valid_to
+        end as last_day
     from intervals
     inner join opportunities
         on intervals.opportunity_id = opportunities.opportunity_id
-    inner join calendar
-        on
-            intervals.valid_from <= calendar.date_day
-            and (intervals.valid_to is null or intervals.valid_to >= calendar.date_day)
-            and opportunities.created_date <= calendar.date_day
-            and calendar.date_day <= {{ as_of_date() }}
+    inner join landed
+        on intervals.opportunity_id = landed.opportunity_id
     where not intervals.is_closed_stage
+
+),
+
+converted_spans as (
+
+    select
+        open_spans.*,
+        {{ to_reporting_currency('open_spans.amount', 'fx') }} as amount_reporting
+    from open_spans
+    left join fx_rates as fx
+        on {{ fx_rate_join('fx', 'open_spans.currency_code',
+            opportunity_fx_date('false', 'open_spans.close_date', 'open_spans.created_date')) }}
+    where open_spans.first_day <= open_spans.last_day
+
+),
+
+months as (
+
+    select distinct month_start_date
+    from calendar
+
+),
+
+span_months as {{ materialized_cte() }} (
+
+    -- the span cut at month boundaries, with the stage win rate of each month; materialized,
+    -- so that the day expansion below stays the last join
+    select
+        converted_spans.*,
+        months.month_start_date,
+        win_rates.stage_win_rate
+    from converted_spans
+    inner join months
+        on
+            months.month_start_date
+            >= cast({{ dbt.date_trunc('month', 'converted_spans.first_day') }} as date)
+            and months.month_start_date <= converted_spans.last_day
+    left join win_rates
+        on
+            months.month_start_date = win_rates.month_start_date
+            and converted_spans.stage_name = win_rates.stage_name
 
 ),
 
@@ -207,48 +258,43 @@ final as (
 
     select
         -- ids
-        open_days.opportunity_id,
-        open_days.owner_id,
+        span_months.opportunity_id,
+        span_months.owner_id,
 
         -- strings
-        open_days.stage_name,
-        open_days.stage_category,
-        open_days.opportunity_type,
-        open_days.forecast_category,
-        open_days.currency_code,
+        span_months.stage_name,
+        span_months.stage_category,
+        span_months.opportunity_type,
+        span_months.forecast_category,
+        span_months.currency_code,
 
         -- numerics
-        open_days.stage_order,
-        open_days.probability_pct,
-        open_days.amount,
-        {{ to_reporting_currency('open_days.amount', 'fx') }} as amount_reporting,
-        win_rates.stage_win_rate,
-        {{ to_reporting_currency('open_days.amount', 'fx') }} * win_rates.stage_win_rate
-            as weighted_amount_reporting,
-        {{ to_reporting_currency('open_days.amount', 'fx') }} * open_days.probability_pct / 100.0
+        span_months.stage_order,
+        span_months.probability_pct,
+        span_months.amount,
+        span_months.amount_reporting,
+        span_months.stage_win_rate,
+        span_months.amount_reporting * span_months.stage_win_rate as weighted_amount_reporting,
+        span_months.amount_reporting * span_months.probability_pct / 100.0
             as crm_weighted_amount_reporting,
 
         -- booleans
-        open_days.is_bookings,
+        span_months.is_bookings,
 
         -- dates
-        open_days.date_day,
-        open_days.close_date,
-        open_days.created_date,
+        calendar.date_day,
+        span_months.close_date,
+        span_months.created_date,
 
         -- lineage: the latest landing of the opportunity and of its history rows
-        landed.landed_date
+        span_months.landed_date
 
-    from open_days
-    inner join landed
-        on open_days.opportunity_id = landed.opportunity_id
-    left join fx_rates as fx
-        on {{ fx_rate_join('fx', 'open_days.currency_code',
-            opportunity_fx_date('false', 'open_days.close_date', 'open_days.created_date')) }}
-    left join win_rates
+    from span_months
+    inner join calendar
         on
-            win_rates.month_start_date = cast({{ dbt.date_trunc('month', 'open_days.date_day') }} as date)
-            and open_days.stage_name = win_rates.stage_name
+            span_months.month_start_date = calendar.month_start_date
+            and span_months.first_day <= calendar.date_day
+            and calendar.date_day <= span_months.last_day
 
 )
 

@@ -95,7 +95,8 @@ class DbtRunConfig(dg.Config):
 def build_args(config: DbtRunConfig, plan: BuildPlan | None = None) -> list[str]:
     """`dbt build` of the run: the plan's selection (None or a whole plan: the project)."""
     select = plan.select if plan is not None and not plan.whole else None
-    return dbt_args.dbt_build_args(config.full_refresh, config.unit_tests, select)
+    full_refresh = config.full_refresh or (plan is not None and plan.full_refresh)
+    return dbt_args.dbt_build_args(full_refresh, config.unit_tests, select)
 
 
 def run_as_of(config: DbtRunConfig, window: Window | None) -> str:

@@ -59,8 +59,8 @@ def epoch_seconds(v: str) -> str:
     whole number or is no plausible epoch in either unit."""
     n = _whole(v)
     return (
-        f"case when {n} >= {EPOCH_FIRST} and {n} < {EPOCH_END} then {n} "
-        f"when {n} >= {EPOCH_FIRST * 1000} and {n} < {EPOCH_END * 1000} then {n} // 1000 end"
+        f"case when {_plausible(n)} then {n} when {_plausible(n, per_second=1000)} "
+        f"then {n} // 1000 end"
     )
 
 
@@ -69,8 +69,13 @@ def _iso_seconds(v: str) -> str:
     return f"cast(floor(epoch(try_cast({v} as timestamptz))) as bigint)"
 
 
+def _plausible(n: str, per_second: int = 1) -> str:
+    """True when `n` lies in the plausible epoch range, counted in units of 1/per_second s."""
+    return f"{n} >= {EPOCH_FIRST * per_second} and {n} < {EPOCH_END * per_second}"
+
+
 def _in_range(seconds: str) -> str:
-    return f"case when {seconds} >= {EPOCH_FIRST} and {seconds} < {EPOCH_END} then {seconds} end"
+    return f"case when {_plausible(seconds)} then {seconds} end"
 
 
 def epoch_or_iso_seconds(v: str) -> str:
@@ -91,6 +96,10 @@ def _is_integer_text(v: str) -> str:
     return f"regexp_full_match({v}, '-?[0-9]+')"
 
 
+# contract types read by a plain cast of the text
+_PLAIN_CASTS = {"decimal": "decimal(18,4)", "double": "double", "date": "date"}
+
+
 def typed_expr(col: Column, ref: str) -> str:
     """SQL casting the text `ref` to the column's DuckDB type; NULL when empty or invalid."""
     v = f"nullif(trim({ref}), '')"
@@ -103,17 +112,13 @@ def typed_expr(col: Column, ref: str) -> str:
         return _whole(v)
     if col.type == "epoch":
         return epoch_or_iso_seconds(v)
-    if col.type == "decimal":
-        return f"try_cast({v} as decimal(18,4))"
-    if col.type == "double":
-        return f"try_cast({v} as double)"
+    if col.type in _PLAIN_CASTS:
+        return f"try_cast({v} as {_PLAIN_CASTS[col.type]})"
     if col.type == "boolean":
         return (
             f"case lower({v}) when 'true' then true when '1' then true "
             f"when 'false' then false when '0' then false end"
         )
-    if col.type == "date":
-        return f"try_cast({v} as date)"
     if col.type == "timestamp":
         # via timestamptz so that an offset is honoured; stored as the UTC wall clock. A bare
         # integer is an epoch (seconds or milliseconds).
