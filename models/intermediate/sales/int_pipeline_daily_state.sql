@@ -3,8 +3,9 @@
     before d), and its amount, close date, probability and forecast category as of d (from the
     opportunity history where present, else the current values). Closed = in a closed stage at the
     end of d; a reopened opportunity is open again from the reopen date. Amounts are converted at
-    the created-month rate (the rule for open opportunities, opportunity_fx_date), weighted by the
-    stage historical win rate of d's month and, beside it, by the CRM probability.
+    the created-month rate (the rule for open opportunities, opportunity_fx_date), and weighted by
+    the CRM probability. The historical-win-rate weighting is int_pipeline_daily_weighted: the rates
+    are learnt from this state on each month's first day (int_stage_win_rates_monthly).
     A table rebuilt by every run: its days move with as_of_date and its win rates with any close,
     so an incremental run recomputed most of it at a higher cost than the whole (11.0 s against
     9.2 s at scale 1, issue 13). -#}
@@ -26,12 +27,6 @@ stage_history as (
 history as (
 
     select * from {{ ref('stg_crm__opportunity_history') }}
-
-),
-
-win_rates as (
-
-    select * from {{ ref('int_stage_win_rates_monthly') }}
 
 ),
 
@@ -222,9 +217,6 @@ final as (
         open_days.probability_pct,
         open_days.amount,
         {{ to_reporting_currency('open_days.amount', 'fx') }} as amount_reporting,
-        win_rates.stage_win_rate,
-        {{ to_reporting_currency('open_days.amount', 'fx') }} * win_rates.stage_win_rate
-            as weighted_amount_reporting,
         {{ to_reporting_currency('open_days.amount', 'fx') }} * open_days.probability_pct / 100.0
             as crm_weighted_amount_reporting,
 
@@ -245,10 +237,6 @@ final as (
     left join fx_rates as fx
         on {{ fx_rate_join('fx', 'open_days.currency_code',
             opportunity_fx_date('false', 'open_days.close_date', 'open_days.created_date')) }}
-    left join win_rates
-        on
-            win_rates.month_start_date = cast({{ dbt.date_trunc('month', 'open_days.date_day') }} as date)
-            and open_days.stage_name = win_rates.stage_name
 
 )
 
