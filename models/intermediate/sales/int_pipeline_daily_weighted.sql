@@ -1,9 +1,9 @@
 {#- The daily open pipeline (int_pipeline_daily_state) weighted by the historical win rate of its
-    stage for the month of the day (int_stage_win_rates_monthly), conditioned on whether the deal
-    is in (or past) its close month on that day: then the rate of deals still open in that stage at
-    the start of their close month, else the rate of deals that reached the stage. A stage without
-    the rate it needs contributes nothing (METRICS.md "weighted pipeline"). A view: the state is
-    the table, this only joins a small rate table to it. -#}
+    stage for deals still open in that stage at the start of their close month, the rate of the
+    month of the day (int_stage_win_rates_monthly.close_month_stage_win_rate; METRICS.md "weighted
+    pipeline"). The reached-stage rate is carried beside it for reference, never to weight. A stage
+    without a rate contributes nothing. A view: the state is the table, this only joins a small
+    rate table to it. -#}
 {{ config(materialized='view') }}
 with
 
@@ -19,63 +19,44 @@ win_rates as (
 
 ),
 
-classified as (
-
-    select
-        *,
-        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date,
-        close_date < cast({{ dbt.dateadd('month', 1, dbt.date_trunc('month', 'date_day')) }} as date)
-            as is_in_close_month
-    from pipeline
-
-),
-
 final as (
 
     select
         -- ids
-        classified.opportunity_id,
-        classified.owner_id,
+        pipeline.opportunity_id,
+        pipeline.owner_id,
 
         -- strings
-        classified.stage_name,
-        classified.stage_category,
-        classified.opportunity_type,
-        classified.forecast_category,
-        classified.currency_code,
+        pipeline.stage_name,
+        pipeline.stage_category,
+        pipeline.opportunity_type,
+        pipeline.forecast_category,
+        pipeline.currency_code,
 
         -- numerics
-        classified.stage_order,
-        classified.probability_pct,
-        classified.amount,
-        classified.amount_reporting,
+        pipeline.stage_order,
+        pipeline.probability_pct,
+        pipeline.amount,
+        pipeline.amount_reporting,
         win_rates.stage_win_rate,
         win_rates.close_month_stage_win_rate,
-        case
-            when classified.is_in_close_month then win_rates.close_month_stage_win_rate
-            else win_rates.stage_win_rate
-        end as applied_win_rate,
-        classified.amount_reporting * case
-            when classified.is_in_close_month then win_rates.close_month_stage_win_rate
-            else win_rates.stage_win_rate
-        end as weighted_amount_reporting,
-        classified.crm_weighted_amount_reporting,
+        pipeline.amount_reporting * win_rates.close_month_stage_win_rate as weighted_amount_reporting,
+        pipeline.crm_weighted_amount_reporting,
 
         -- booleans
-        classified.is_bookings,
-        coalesce(classified.is_in_close_month, false) as is_in_close_month,
+        pipeline.is_bookings,
 
         -- dates
-        classified.date_day,
-        classified.close_date,
-        classified.created_date,
-        classified.landed_date
+        pipeline.date_day,
+        pipeline.close_date,
+        pipeline.created_date,
+        pipeline.landed_date
 
-    from classified
+    from pipeline
     left join win_rates
         on
-            classified.month_start_date = win_rates.month_start_date
-            and classified.stage_name = win_rates.stage_name
+            win_rates.month_start_date = cast({{ dbt.date_trunc('month', 'pipeline.date_day') }} as date)
+            and pipeline.stage_name = win_rates.stage_name
 
 )
 

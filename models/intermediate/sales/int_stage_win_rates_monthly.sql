@@ -1,11 +1,11 @@
 {#- The historical win rates of each open stage, per month m, two of them (METRICS.md "weighted
     pipeline"), each from the trailing 4 quarters before m and only what was known before m, so the
     rate of a past month is what a forecast made then could have known:
-    - stage_win_rate (deals not yet in their close month): among the opportunities closed in
+    - stage_win_rate (reached stage, published for reference): among the opportunities closed in
       [m - 12 months, m), the share of those that reached the stage that were won. "Reached" =
       entered that stage or a later open stage (stage history), or was won (a won deal passed
       every stage);
-    - close_month_stage_win_rate (deals still open at the start of their close month): among the
+    - close_month_stage_win_rate (weights the pipeline, int_pipeline_daily_weighted): among the
       opportunities open in the stage at the end of the first day of a month M in [m - 12 months,
       m) with a close date (as of that day) in M, the share won before m. A deal pushed from
       month to month counts once per month it started open in its close month. -#}

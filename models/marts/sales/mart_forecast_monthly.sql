@@ -2,7 +2,7 @@
     (new business + expansion, is_bookings_type) as quotas are:
     - closed-won to date (close date in the month, on or before as_of_date);
     - open pipeline at as_of_date closing in the month (its close date as of as_of_date), weighted
-      by the stage historical win rate conditioned on the close month (int_pipeline_daily_weighted),
+      by the close-month stage win rate (int_pipeline_daily_weighted),
       by the CRM probability, and split by forecast category;
       months that ended before as_of_date have no pipeline (the period is over);
     - forecast = closed-won + weighted pipeline; quota, quota remaining and pipeline coverage;

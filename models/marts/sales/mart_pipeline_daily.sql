@@ -1,7 +1,7 @@
 {#- Open pipeline per day x stage x rep (owner), over the last var pipeline_daily_window_days
     (default 400) days up to as_of_date: the full daily history stays in int_pipeline_daily_state.
-    Weighted by int_pipeline_daily_weighted: a deal in its close month at the close-month rate of
-    its stage, others at the reached-stage rate; both rates are published. -#}
+    Weighted by int_pipeline_daily_weighted at the close-month rate of the stage; the reached-stage
+    rate is published beside it. -#}
 {%- set window_days = var('pipeline_daily_window_days', 400) | int -%}
 with
 
@@ -39,9 +39,7 @@ final as (
         cast(sum(amount_reporting) as decimal(38, 6)) as open_amount,
         cast(sum(weighted_amount_reporting) as decimal(38, 6)) as weighted_amount,
         cast(sum(crm_weighted_amount_reporting) as decimal(38, 6)) as crm_weighted_amount,
-        cast(sum(case when is_bookings then amount_reporting else 0 end) as decimal(38, 6)) as open_bookings_amount,
-        cast(sum(case when is_in_close_month then amount_reporting else 0 end) as decimal(38, 6))
-            as open_in_close_month_amount
+        cast(sum(case when is_bookings then amount_reporting else 0 end) as decimal(38, 6)) as open_bookings_amount
 
     from windowed
     group by date_day, owner_id, stage_name
