@@ -331,3 +331,136 @@ def test_paid_cac_per_month(expected: dict) -> None:
     print(f"\npaid CAC: {len(mart)} months compared, {n_cac} with new customers (a CAC)")
     assert n_cac >= 6, "too few months with new customers to cross-check CAC"
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+def _close_month_situations(landing: Path, opps: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Every opportunity open at the end of a month's first day with its close date (as of that
+    day) in that month: its stage, amount in USD at the created-month rate, type. The state as of
+    a day is the last non-empty value of the opportunity history up to the day's end; before the
+    first change the opportunity was in its first recorded stage at its current amount and close
+    date. A stage is closed by the seed, or by the CRM's own flags when it is the current stage."""
+    raw = read_table(landing, "crm", "opportunity").set_index("id")
+    live = opps.set_index("opportunity_id")
+    history = read_table(landing, "crm", "opportunity_history")
+    history = history[history["opportunity_id"].isin(live.index)].sort_values(
+        ["opportunity_id", "created_date", "id"]
+    )
+    seed = pd.read_csv(STAGE_SEED, dtype=str)
+    seed_closed = dict(zip(seed["stage_name"], seed["is_closed"] == "true", strict=True))
+    first_stage = history.dropna(subset=["stage_name"]).groupby("opportunity_id")["stage_name"]
+    first_stage = first_stage.first()
+    fx = fx_lookup()
+    parts = []
+    start = _month(live["created_day"]).min()
+    for month in pd.date_range(start, as_of, freq="MS"):
+        changes = history[history["created_date"] < month + pd.Timedelta(days=1)]
+        last = changes.groupby("opportunity_id")[["stage_name", "amount", "close_date"]].last()
+        state = live[live["created_day"] <= month].join(last.add_prefix("h_"), how="left")
+        if state.empty:
+            continue
+        current = raw.loc[state.index, "stage_name"]
+        stage = state["h_stage_name"].fillna(first_stage).fillna(current)
+        closed = [
+            bool(own) if s == cur else bool(seed_closed.get(str(s).strip(), False))
+            for s, cur, own in zip(stage, current, state["is_closed"], strict=True)
+        ]
+        close = state["h_close_date"].fillna(state["close_date"])
+        amount = state["h_amount"].fillna(raw.loc[state.index, "amount"])
+        created_month = _month(state["created_day"])
+        currency = raw.loc[state.index, "currency_iso_code"].str.upper()
+        frame = pd.DataFrame(
+            {
+                "month": month,
+                "stage": stage,
+                "amount_usd": [
+                    a * fx.get((m, c), float("nan"))
+                    for a, m, c in zip(amount, created_month, currency, strict=True)
+                ],
+                "type": state["type"],
+                "is_won": state["is_won"],
+                "won_date": state["close_date"].where(state["is_won"]),
+            },
+            index=state.index,
+        )
+        in_close_month = ~pd.Series(closed, index=state.index) & (_month(close) == month)
+        parts.append(frame[in_close_month.to_numpy()])
+    return pd.concat(parts)
+
+
+def expected_backtest(landing: Path, opps: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per month that has started (METRICS.md "weighted pipeline", "sales forecast"): the forecast
+    made at the end of its first day = bookings won on that day + the bookings pipeline in its
+    close month x the stage's win rate among the situations of the 12 months before (won before
+    the month); the month's won bookings; for complete months the bias and its absolute value."""
+    situations = _close_month_situations(landing, opps, as_of)
+    seed = pd.read_csv(STAGE_SEED, dtype=str)
+    open_stages = set(seed.loc[seed["stage_category"] == "open", "stage_name"])
+    bookings = opps["type"].fillna("New Business").isin(BOOKING_TYPES)
+    won = opps[opps["is_won"] & bookings & (opps["close_date"] <= as_of)].copy()
+    # a negative CRM amount is a source defect: NULL, never bookings (int_opportunities.amount)
+    won["amount_usd"] = won["amount_usd"].where(won["amount_usd"] >= 0)
+    rows = []
+    for month in pd.date_range(_month(opps["created_day"]).min(), as_of, freq="MS"):
+        window = situations[
+            (situations["month"] >= month - pd.DateOffset(months=12))
+            & (situations["month"] < month)
+        ]
+        rate = (window["is_won"] & (window["won_date"] < month)).groupby(window["stage"]).mean()
+        now = situations[
+            (situations["month"] == month)
+            & situations["type"].fillna("New Business").isin(BOOKING_TYPES)
+            & situations["stage"].isin(open_stages)
+        ]
+        weighted = float((now["amount_usd"] * now["stage"].map(rate)).sum())
+        forecast = weighted + float(won.loc[won["close_date"] == month, "amount_usd"].sum())
+        actual = float(won.loc[won["close_month"] == month, "amount_usd"].sum())
+        complete = month + pd.offsets.MonthEnd(0) <= as_of
+        bias = forecast / actual - 1 if complete and actual else None
+        rows.append({"month": month, "forecast": forecast, "actual": actual, "bias": bias})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.slow
+def test_forecast_backtest_bias_and_mape(expected: dict) -> None:
+    as_of = expected["as_of"]
+    exp = expected_backtest(expected["landing"], expected["opps"], as_of)
+    mart = _query(
+        expected["warehouse"],
+        """
+        select month_start_date as month, cast(backtest_forecast_amount as double) as forecast,
+            cast(closed_won_amount as double) as actual, backtest_bias as bias,
+            backtest_absolute_percentage_error as ape,
+            backtest_bias_trailing_12_months as bias_12, backtest_mape_trailing_12_months as mape_12
+        from marts.mart_forecast_backtest_monthly
+        order by month_start_date
+        """,
+    )
+    mart["month"] = pd.to_datetime(mart["month"])
+    merged = exp.merge(mart, on="month", how="outer", suffixes=("", "_mart"), indicator="side")
+    problems = [f"{r.month:%Y-%m}: {r.side}" for r in merged.itertuples() if r.side != "both"]
+    complete = exp[exp["month"] + pd.offsets.MonthEnd(0) <= as_of]
+    for r in merged[merged["side"] == "both"].itertuples(index=False):
+        for name in ("forecast", "actual"):
+            if not _close(getattr(r, name), getattr(r, f"{name}_mart"), MONEY_TOL):
+                problems.append(f"{r.month:%Y-%m} {name}: {getattr(r, name)} vs mart")
+        if not _close(r.bias, r.bias_mart, 1e-6):
+            problems.append(f"{r.month:%Y-%m} bias: expected {r.bias}, mart {r.bias_mart}")
+        exp_ape = None if _null(r.bias) else abs(r.bias)
+        if not _close(exp_ape, r.ape, 1e-6):
+            problems.append(f"{r.month:%Y-%m} APE: expected {exp_ape}, mart {r.ape}")
+        since = r.month - pd.DateOffset(months=12)
+        last12 = complete[(complete["month"] > since) & (complete["month"] <= r.month)]
+        is_complete = r.month in set(complete["month"])
+        ratio_12 = _ratio(last12["forecast"].sum(), last12["actual"].sum())
+        exp_bias_12 = ratio_12 - 1 if is_complete and ratio_12 is not None else None
+        apes = last12["bias"].dropna().abs()
+        exp_mape_12 = float(apes.mean()) if is_complete and len(apes) else None
+        if not _close(exp_bias_12, r.bias_12, 1e-6) or not _close(exp_mape_12, r.mape_12, 1e-6):
+            problems.append(
+                f"{r.month:%Y-%m} trailing 12: expected bias {exp_bias_12} MAPE {exp_mape_12}, "
+                f"mart {r.bias_12} / {r.mape_12}"
+            )
+    n_scored = int(complete["bias"].notna().sum())
+    print(f"\nforecast backtest: {len(exp)} months compared, {n_scored} with a bias")
+    assert n_scored >= 6, "too few complete months with bookings to cross-check the backtest"
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])

@@ -3,8 +3,9 @@
     before d), and its amount, close date, probability and forecast category as of d (from the
     opportunity history where present, else the current values). Closed = in a closed stage at the
     end of d; a reopened opportunity is open again from the reopen date. Amounts are converted at
-    the created-month rate (the rule for open opportunities, opportunity_fx_date), weighted by the
-    stage historical win rate of d's month and, beside it, by the CRM probability.
+    the created-month rate (the rule for open opportunities, opportunity_fx_date), and weighted by
+    the CRM probability. The historical-win-rate weighting is int_pipeline_daily_weighted: the rates
+    are learnt from this state on each month's first day (int_stage_win_rates_monthly).
     A table rebuilt by every run: its days move with as_of_date and its win rates with any close,
     so an incremental run recomputed most of it at a higher cost than the whole (11.0 s against
     9.2 s at scale 1, issue 13). -#}
@@ -26,12 +27,6 @@ stage_history as (
 history as (
 
     select * from {{ ref('stg_crm__opportunity_history') }}
-
-),
-
-win_rates as (
-
-    select * from {{ ref('int_stage_win_rates_monthly') }}
 
 ),
 
@@ -178,8 +173,8 @@ open_spans as (
     -- each open interval with the opportunity's values and its conversion, clipped to the days
     -- it was open: from its creation to as_of_date. Everything that does not depend on the day is
     -- joined here, on intervals, so the day expansion below is the last step and streams into
-    -- the table: joined after it, DuckDB built hash tables on the tens of millions of expanded
-    -- rows and ran out of memory at scale 10 (issue 13).
+    -- the table: joined after it, DuckDB built hash tables on the millions of expanded rows and
+    -- ran out of memory at scale 10 (issue 13).
     select
         intervals.opportunity_id,
         intervals.stage_name,
@@ -233,24 +228,19 @@ months as (
 
 ),
 
-span_months as {{ materialized_cte() }} (
+span_months as (
 
-    -- the span cut at month boundaries, with the stage win rate of each month; materialized,
-    -- so that the day expansion below stays the last join
+    -- the span with each month it touches: the day expansion below joins the calendar on the
+    -- month (a hash join) instead of on the day range alone (a merge join, 25 times slower)
     select
         converted_spans.*,
-        months.month_start_date,
-        win_rates.stage_win_rate
+        months.month_start_date
     from converted_spans
     inner join months
         on
             months.month_start_date
             >= cast({{ dbt.date_trunc('month', 'converted_spans.first_day') }} as date)
             and months.month_start_date <= converted_spans.last_day
-    left join win_rates
-        on
-            months.month_start_date = win_rates.month_start_date
-            and converted_spans.stage_name = win_rates.stage_name
 
 ),
 
@@ -273,8 +263,6 @@ final as (
         span_months.probability_pct,
         span_months.amount,
         span_months.amount_reporting,
-        span_months.stage_win_rate,
-        span_months.amount_reporting * span_months.stage_win_rate as weighted_amount_reporting,
         span_months.amount_reporting * span_months.probability_pct / 100.0
             as crm_weighted_amount_reporting,
 

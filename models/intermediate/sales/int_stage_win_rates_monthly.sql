@@ -1,8 +1,14 @@
-{#- The historical win rate of each open stage, per month m: among the opportunities closed in the
-    trailing 4 quarters before m (close_date in [m - 12 months, m)), the share of those that
-    reached the stage that were won. "Reached" = entered that stage or a later open stage (stage
-    history), or was won (a won deal passed every stage). Only information closed before m is
-    used, so the rate of a past month is what a forecast made then could have known. -#}
+{#- The historical win rates of each open stage, per month m, two of them (METRICS.md "weighted
+    pipeline"), each from the trailing 4 quarters before m and only what was known before m, so the
+    rate of a past month is what a forecast made then could have known:
+    - stage_win_rate (reached stage, published for reference): among the opportunities closed in
+      [m - 12 months, m), the share of those that reached the stage that were won. "Reached" =
+      entered that stage or a later open stage (stage history), or was won (a won deal passed
+      every stage);
+    - close_month_stage_win_rate (weights the pipeline, int_pipeline_daily_weighted): among the
+      opportunities open in the stage at the end of the first day of a month M in [m - 12 months,
+      m) with a close date (as of that day) in M, the share won before m. A deal pushed from
+      month to month counts once per month it started open in its close month. -#}
 with
 
 opportunities as (
@@ -26,6 +32,12 @@ stage_mapping as (
 calendar as (
 
     select * from {{ ref('int_calendar') }}
+
+),
+
+pipeline as (
+
+    select * from {{ ref('int_pipeline_daily_state') }}
 
 ),
 
@@ -98,6 +110,43 @@ reached as (
 
 ),
 
+close_month_starts as (
+
+    -- open at the end of the first day of the month holding its close date (as of that day)
+    select
+        opportunity_id,
+        stage_name,
+        date_day as close_month_start_date
+    from pipeline
+    where
+        extract(day from date_day) = 1
+        and cast({{ dbt.date_trunc('month', 'close_date') }} as date) = date_day
+
+),
+
+close_month_counted as (
+
+    select
+        months.month_start_date,
+        close_month_starts.stage_name,
+        count(*) as close_month_opportunities,
+        sum(
+            case
+                when opportunities.is_won and opportunities.close_date < months.month_start_date then 1
+                else 0
+            end
+        ) as close_month_opportunities_won
+    from months
+    inner join close_month_starts
+        on
+            months.window_start_date <= close_month_starts.close_month_start_date
+            and months.month_start_date > close_month_starts.close_month_start_date
+    inner join opportunities
+        on close_month_starts.opportunity_id = opportunities.opportunity_id
+    group by months.month_start_date, close_month_starts.stage_name
+
+),
+
 counted as (
 
     select
@@ -123,7 +172,12 @@ final as (
         open_stages.stage_order,
         cast(coalesce(counted.opportunities_reached, 0) as integer) as opportunities_reached,
         cast(coalesce(counted.opportunities_won, 0) as integer) as opportunities_won,
-        {{ safe_divide('counted.opportunities_won', 'counted.opportunities_reached') }} as stage_win_rate
+        {{ safe_divide('counted.opportunities_won', 'counted.opportunities_reached') }} as stage_win_rate,
+        cast(coalesce(close_month_counted.close_month_opportunities, 0) as integer) as close_month_opportunities,
+        cast(coalesce(close_month_counted.close_month_opportunities_won, 0) as integer)
+            as close_month_opportunities_won,
+        {{ safe_divide('close_month_counted.close_month_opportunities_won',
+            'close_month_counted.close_month_opportunities') }} as close_month_stage_win_rate
 
     from months
     cross join open_stages
@@ -131,6 +185,10 @@ final as (
         on
             months.month_start_date = counted.month_start_date
             and open_stages.stage_name = counted.stage_name
+    left join close_month_counted
+        on
+            months.month_start_date = close_month_counted.month_start_date
+            and open_stages.stage_name = close_month_counted.stage_name
 
 )
 

@@ -2,12 +2,15 @@
     (new business + expansion, is_bookings_type) as quotas are:
     - closed-won to date (close date in the month, on or before as_of_date);
     - open pipeline at as_of_date closing in the month (its close date as of as_of_date), weighted
-      by the stage historical win rate, by the CRM probability, and split by forecast category;
+      by the close-month stage win rate (int_pipeline_daily_weighted),
+      by the CRM probability, and split by forecast category;
       months that ended before as_of_date have no pipeline (the period is over);
     - forecast = closed-won + weighted pipeline; quota, quota remaining and pipeline coverage;
     - backtest: the forecast as made at the end of the month's first day (closed-won on that day +
       the weighted pipeline open that day with a close date in the month, both as of that day)
-      against the month's actual closed-won, for months that have started. -#}
+      against the month's actual closed-won, for months that have started; for complete months its
+      error, bias and absolute percentage error (macros forecast_bias and
+      forecast_absolute_percentage_error). -#}
 with
 
 opportunities as (
@@ -18,7 +21,7 @@ opportunities as (
 
 pipeline as (
 
-    select * from {{ ref('int_pipeline_daily_state') }}
+    select * from {{ ref('int_pipeline_daily_weighted') }}
 
 ),
 
@@ -239,6 +242,22 @@ final as (
                         - (joined.closed_won_first_day_amount + joined.backtest_weighted_pipeline_amount)
             end as decimal(38, 6)
         ) as backtest_error_amount,
+        cast(
+            case
+                when joined.is_complete
+                    then {{ forecast_bias(
+                        'joined.closed_won_first_day_amount + joined.backtest_weighted_pipeline_amount',
+                        'joined.closed_won_amount') }}
+            end as double
+        ) as backtest_bias,
+        cast(
+            case
+                when joined.is_complete
+                    then {{ forecast_absolute_percentage_error(
+                        'joined.closed_won_first_day_amount + joined.backtest_weighted_pipeline_amount',
+                        'joined.closed_won_amount') }}
+            end as double
+        ) as backtest_absolute_percentage_error,
 
         -- booleans
         joined.is_complete as is_complete_month,
