@@ -1,10 +1,23 @@
 {#- Plan, unit-economics, scorecard and customer-health rules, each defined once (METRICS.md
     "Revenue", "Targets and plan", "Customer"). Documented in models/docs/plan_metrics.md. -#}
 
-{#- LTV = ARPA x gross margin (var gross_margin, default 0.8) / monthly logo churn rate (the
-    trailing 3-month mean). NULL where churn is 0 or unknown (safe_divide). -#}
+{#- Expected customer lifetime in months = 1 / monthly logo churn rate, capped at var
+    ltv_lifetime_cap_months (default 60): a churn of 0, or one so low that 1 / churn exceeds the
+    cap, gives the cap. NULL where the churn rate is unknown. -#}
+{% macro expected_lifetime_months(logo_churn_rate) -%}
+    {%- set cap = var('ltv_lifetime_cap_months', 60) -%}
+    case
+        when {{ logo_churn_rate }} is null then null
+        when {{ logo_churn_rate }} * {{ cap }} <= 1 then cast({{ cap }} as {{ dbt.type_float() }})
+        else 1.0 / {{ logo_churn_rate }}
+    end
+{%- endmacro %}
+
+{#- LTV = ARPA x gross margin (var gross_margin, default 0.8) x expected lifetime in months
+    (macro expected_lifetime_months: 1 / monthly logo churn rate, capped at var
+    ltv_lifetime_cap_months). NULL where ARPA or the churn rate is unknown. -#}
 {% macro ltv(arpa, logo_churn_rate) -%}
-    {{ safe_divide(arpa ~ ' * ' ~ var('gross_margin', 0.8), logo_churn_rate) }}
+    ({{ arpa }} * {{ var('gross_margin', 0.8) }} * {{ expected_lifetime_months(logo_churn_rate) }})
 {%- endmacro %}
 
 {#- CAC payback in months = CAC / (new customers' ARPA x gross margin). NULL on a zero

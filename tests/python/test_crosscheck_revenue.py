@@ -314,3 +314,71 @@ def test_revenue_marts_match_an_independent_recomputation(demo_run, pipeline_env
     assert len(months) >= 12 and churn_months >= 11, "too little history to cross-check"
     assert expected["churned_customers"].sum() > 0, "no churn at all: the churn check cannot bite"
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+def expected_annual_retention(customer_mrr: pd.DataFrame) -> pd.DataFrame:
+    """Annual NRR and GRR per month (METRICS.md "GRR (annual)", "NRR (annual)"): over the
+    customers with MRR > 0 twelve months earlier, their MRR now (NRR) and min(now, then) (GRR)
+    / their MRR then. A customer without a row now counts at 0."""
+    wide = customer_mrr.pivot_table(
+        index="customer_id", columns="month", values="mrr", fill_value=0.0
+    )
+    out = []
+    for month in wide.columns:
+        year_ago = month - pd.DateOffset(months=12)
+        if year_ago not in wide.columns:
+            continue
+        then = wide[year_ago][wide[year_ago] > 0]
+        if then.empty:
+            continue
+        now = wide.loc[then.index, month]
+        out.append(
+            {
+                "month": month,
+                "nrr_annual": float(now.sum() / then.sum()),
+                "grr_annual": float(now.clip(upper=then).sum() / then.sum()),
+            }
+        )
+    return pd.DataFrame(out).set_index("month")
+
+
+@pytest.mark.slow
+def test_annual_grr_and_nrr_match_an_independent_recomputation(demo_run, pipeline_env) -> None:
+    _, result = demo_run
+    assert result.success, "the revops_daily job failed; the marts cannot be cross-checked"
+    customer_mrr, _ = expected_customer_mrr(pipeline_env.landing)
+    expected = expected_annual_retention(customer_mrr)
+    con = duckdb.connect(str(pipeline_env.warehouse), read_only=True)
+    try:
+        mart = con.execute(
+            """
+            select month_start_date as month, nrr_annual, grr_annual
+            from marts.mart_revenue_monthly
+            where segment = 'All'
+            """
+        ).df()
+    finally:
+        con.close()
+    mart["month"] = pd.to_datetime(mart["month"])
+    mart = mart.set_index("month")
+    problems = [
+        f"{month:%Y-%m} {column}: expected {expected.at[month, column]}, "
+        f"mart {mart.at[month, column]}"
+        for month in expected.index
+        for column in ("nrr_annual", "grr_annual")
+        if not _close(expected.at[month, column], mart.at[month, column], RATE_TOL)
+    ]
+    problems += [
+        f"{month:%Y-%m}: the mart has an annual rate without customers a year before"
+        for month in mart.index
+        if month not in expected.index
+        and not (pd.isna(mart.at[month, "nrr_annual"]) and pd.isna(mart.at[month, "grr_annual"]))
+    ]
+    latest = expected.index.max()
+    print(
+        f"\nannual retention: {len(expected)} months compared; {latest:%Y-%m} NRR "
+        f"{expected.at[latest, 'nrr_annual']:.4f}, GRR {expected.at[latest, 'grr_annual']:.4f}"
+    )
+    assert len(expected) >= 6, "too little history to cross-check annual retention"
+    assert (expected["grr_annual"] < expected["nrr_annual"]).any(), "no expansion: GRR cannot bite"
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])

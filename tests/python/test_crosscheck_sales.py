@@ -25,6 +25,7 @@ RATE_TOL = 1e-9
 DAYS_TOL = 1e-9
 UNASSIGNED = "(unassigned)"
 STAGE_SEED = Path(__file__).resolve().parents[2] / "seeds" / "stage_mapping.csv"
+CHANNEL_SEED = Path(__file__).resolve().parents[2] / "seeds" / "channel_mapping.csv"
 BOOKING_TYPES = {"New Business", "Expansion"}
 
 
@@ -150,6 +151,42 @@ def expected_spend(landing: Path, as_of: pd.Timestamp) -> pd.Series:
         parts.append(pd.Series(usd, index=month.values))
     spend = pd.concat(parts)
     return spend.groupby(level=0).sum()
+
+
+def expected_programme_costs(landing: Path, as_of: pd.Timestamp) -> pd.Series:
+    """CRM campaigns' programme costs in USD per month (METRICS.md "spend"): each campaign's
+    actual cost spread evenly over its days (start to end, inclusive; no end: up to as_of; no
+    start: its created day; an end before the start: one day), each day at its month's rate.
+    Campaigns whose type maps (exact lead_source rule of the channel seed) to a channel that an
+    ad platform reports are left out: their spend is the platforms'."""
+    fx = fx_lookup()
+    seed = pd.read_csv(CHANNEL_SEED, dtype=str)
+    by_type = {
+        v.strip().lower(): c
+        for t, v, c in zip(seed["source_type"], seed["source_value"], seed["channel"], strict=True)
+        if t == "lead_source" and "%" not in v
+    }
+    ad_channels = set(seed.loc[seed["source_type"] == "ad_platform", "channel"])
+    campaigns = read_table(landing, "crm", "campaign")
+    if "currency_iso_code" not in campaigns:
+        campaigns["currency_iso_code"] = None
+    rows: list[tuple[pd.Timestamp, float]] = []
+    for c in campaigns.itertuples(index=False):
+        channel = by_type.get(str(c.type).strip().lower())
+        if _null(c.actual_cost) or float(c.actual_cost) == 0 or channel in ad_channels:
+            continue
+        first = c.created_date.normalize() if _null(c.start_date) else c.start_date
+        last = as_of if _null(c.end_date) else c.end_date
+        last = max(last, first)
+        days = pd.date_range(first, last, freq="D")
+        currency = "USD" if _null(c.currency_iso_code) else str(c.currency_iso_code).upper()
+        per_day = float(c.actual_cost) / len(days)
+        months = [d.to_period("M").to_timestamp() for d in days if d <= as_of]
+        rows += [(m, per_day * fx[(m, currency)]) for m in months]
+    if not rows:
+        return pd.Series(dtype=float)
+    frame = pd.DataFrame(rows, columns=["month", "usd"])
+    return frame.groupby("month")["usd"].sum()
 
 
 def _query(warehouse: Path, sql: str) -> pd.DataFrame:
@@ -296,13 +333,15 @@ def test_lead_to_customer_rate_per_cohort(expected: dict) -> None:
 def test_paid_cac_per_month(expected: dict) -> None:
     as_of = expected["as_of"]
     spend = expected_spend(expected["landing"], as_of)
+    programmes = expected_programme_costs(expected["landing"], as_of)
     first_won = account_first_won(expected["opps"])
     first_won = first_won[first_won <= as_of]
     new_customers = _month(first_won).value_counts()
     mart = _query(
         expected["warehouse"],
         """
-        select month_start_date as month, cast(spend as double) as spend, new_customers,
+        select month_start_date as month, cast(ad_spend as double) as spend,
+            cast(programme_cost as double) as programme_cost, new_customers,
             cast(paid_cac as double) as paid_cac
         from marts.mart_marketing_channel_monthly
         where is_total
@@ -313,8 +352,15 @@ def test_paid_cac_per_month(expected: dict) -> None:
     problems = []
     for r in mart.itertuples(index=False):
         exp_spend = float(spend.get(r.month, 0.0))
+        exp_programmes = float(programmes.get(r.month, 0.0))
         exp_new = int(new_customers.get(r.month, 0))
-        exp_cac = _ratio(exp_spend, exp_new)
+        # paid CAC divides all spend: the ad platforms' and the CRM programme costs
+        exp_cac = _ratio(exp_spend + exp_programmes, exp_new)
+        if not _close(exp_programmes, r.programme_cost, MONEY_TOL):
+            problems.append(
+                f"{r.month:%Y-%m}: expected programme cost {exp_programmes:.2f}, "
+                f"mart {r.programme_cost}"
+            )
         if not _close(exp_spend, r.spend, MONEY_TOL) or exp_new != int(r.new_customers):
             problems.append(
                 f"{r.month:%Y-%m}: expected spend {exp_spend:.2f} / {exp_new} new customers, "
@@ -325,11 +371,19 @@ def test_paid_cac_per_month(expected: dict) -> None:
     covered = set(mart["month"])
     problems += [f"{m:%Y-%m}: spend but no mart row" for m in spend.index if m not in covered]
     problems += [
+        f"{m:%Y-%m}: programme cost but no mart row" for m in programmes.index if m not in covered
+    ]
+    problems += [
         f"{m:%Y-%m}: new customers but no mart row" for m in new_customers.index if m not in covered
     ]
     n_cac = sum(1 for m in mart["month"] if new_customers.get(m, 0))
-    print(f"\npaid CAC: {len(mart)} months compared, {n_cac} with new customers (a CAC)")
+    n_programmes = int((programmes > 0).sum())
+    print(
+        f"\npaid CAC: {len(mart)} months compared, {n_cac} with new customers (a CAC), "
+        f"{n_programmes} with programme costs"
+    )
     assert n_cac >= 6, "too few months with new customers to cross-check CAC"
+    assert n_programmes >= 6, "too few months with programme costs to cross-check spend"
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
 
 

@@ -693,3 +693,32 @@ def test_a_name_with_glob_characters_is_reported_not_read(con, tmp_path):
     assert [(f.file, f.status) for f in report.files] == [("crm/opportunity/x1.csv", "loaded")]
     assert any("x[1].csv: its path holds one of * ? [" in u for u in report.unknown)
     assert rows(con, "select id from raw_crm.opportunity") == [("1",)]
+
+
+def test_a_raw_table_of_an_older_contract_gains_the_new_columns(tmp_path):
+    """A warehouse built before the contract gained a column (crm.campaign currency_iso_code)
+    gets the column, NULL in the rows it holds, so staging keeps working on it."""
+    from revops.contract import get_table
+    from revops.warehouse import ensure_raw_tables
+
+    table = get_table("crm", "campaign")
+    con = duckdb.connect(str(tmp_path / "old.duckdb"))
+    con.execute("create schema raw_crm")
+    con.execute(
+        "create table raw_crm.campaign (id varchar, created_date timestamp, "
+        "system_modstamp timestamp)"
+    )
+    con.execute("insert into raw_crm.campaign values ('701A', '2026-01-01', '2026-01-02')")
+    ensure_raw_tables(con, [table])
+    columns = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'raw_crm' and table_name = 'campaign'"
+        ).fetchall()
+    }
+    assert {c.name for c in table.columns} | {"_source_file", "_landed_date"} <= columns
+    assert con.execute("select id, currency_iso_code from raw_crm.campaign").fetchall() == [
+        ("701A", None)
+    ]
+    con.close()

@@ -5,7 +5,8 @@ from the fixture files. The loader's field-by-field mapping is tested in test_in
 and test_stripe_api_shapes.py; this module checks that each shape gets through dbt, the checks
 and publication, which a loader-only test cannot show.
 
-- vendor APIs: a Salesforce Data Loader export (API names: Id, StageName, IsClosed...) and
+- vendor APIs: a Salesforce Data Loader export (API names: Id, StageName, IsClosed...; a
+  Campaign with its ActualCost in CurrencyIsoCode) and
   Stripe objects of the current API (2025-09-30.clover: item periods, discount source.coupon,
   a JPY customer).
 - Fivetran: Salesforce and Stripe tables as Fivetran lands them (history mode, ISO timestamps,
@@ -94,6 +95,21 @@ def test_current_stripe_api_publishes_mrr_and_flags_the_currency_without_rate(ve
     assert mrr[date(2025, 10, 1)][1] == Decimal("45")
     missing = rows(vendor_api, "select distinct currency_code from marts.dq_fx_rates_missing")
     assert missing == [("JPY",)]
+
+
+def test_salesforce_campaign_cost_is_spread_over_its_days_in_its_currency(vendor_api):
+    # salesforce_api__campaign.csv (Campaign's API names, a multi-currency org): the webinar's
+    # ActualCost 1500.00 GBP over 2024-01-16..18 is 500 GBP a day, at the seed's January 2024
+    # GBP rate 1.2701 -> 3 x 635.05 = 1905.15 USD of Webinar programme cost in January. The
+    # newsletter has a BudgetedCost but no ActualCost: it adds no spend.
+    programme = rows(
+        vendor_api,
+        "select month_start_date, channel, cast(programme_cost as double), cast(spend as double) "
+        "from marts.mart_marketing_channel_monthly where programme_cost <> 0 and not is_total",
+    )
+    assert [(m, c) for m, c, _, _ in programme] == [(date(2024, 1, 1), "Webinar")]
+    assert programme[0][2] == pytest.approx(1905.15, abs=1e-6)
+    assert programme[0][3] == pytest.approx(1905.15, abs=1e-6)
 
 
 # --- Fivetran-landed Salesforce and Stripe --------------------------------------------------

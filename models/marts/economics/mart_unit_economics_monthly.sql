@@ -2,8 +2,10 @@
     as_of_date. Acquisition cost and new customers come from the 'All' row of
     mart_marketing_channel_monthly (ad spend, team cost, first closed-won accounts, paid and
     fully loaded CAC: defined there once); ARPA, logo churn and new customers' MRR from the 'All'
-    segment of mart_revenue_monthly. LTV, LTV:CAC and CAC payback: macros ltv and
-    cac_payback_months (var gross_margin). Every ratio is NULL on a zero denominator. -#}
+    segment of mart_revenue_monthly. LTV, LTV:CAC and CAC payback: macros ltv (lifetime capped
+    at var ltv_lifetime_cap_months) and cac_payback_months (var gross_margin); LTV:CAC and payback are published on paid CAC and on
+    fully loaded CAC, each named for the CAC it divides by. Every ratio is NULL on a zero
+    denominator. -#}
 with
 
 marketing_monthly as (
@@ -28,7 +30,8 @@ acquisition as (
 
     select
         month_start_date,
-        spend as ad_spend,
+        ad_spend,
+        programme_cost,
         team_cost,
         new_customers,
         paid_cac,
@@ -72,6 +75,7 @@ joined as (
     select
         months.month_start_date,
         acquisition.ad_spend,
+        acquisition.programme_cost,
         acquisition.team_cost,
         acquisition.new_customers,
         acquisition.paid_cac,
@@ -83,7 +87,9 @@ joined as (
         revenue.billing_new_customers,
         revenue.new_mrr,
         revenue.new_customer_arpa,
-        {{ ltv('revenue.arpa', 'revenue.logo_churn_rate_3m') }} as ltv
+        {{ expected_lifetime_months('revenue.logo_churn_rate_3m') }} as expected_lifetime_months,
+        -- rounded as published, so LTV:CAC divides the LTV a reader sees
+        cast({{ ltv('revenue.arpa', 'revenue.logo_churn_rate_3m') }} as decimal(38, 6)) as ltv
     from months
     left join acquisition
         on months.month_start_date = acquisition.month_start_date
@@ -117,15 +123,24 @@ final as (
         cast(joined.logo_churn_rate as double) as logo_churn_rate,
         cast(joined.logo_churn_rate_3m as double) as logo_churn_rate_3m,
         cast({{ var('gross_margin', 0.8) }} as double) as gross_margin,
+        cast(joined.expected_lifetime_months as double) as expected_lifetime_months,
         cast(joined.ltv as decimal(38, 6)) as ltv,
-        cast({{ safe_divide('joined.ltv', 'joined.paid_cac') }} as double) as ltv_to_cac,
+        -- LTV:CAC on each CAC, named for the CAC it divides by (METRICS.md "LTV:CAC, CAC payback")
+        cast({{ safe_divide('joined.ltv', 'joined.paid_cac') }} as double) as ltv_to_paid_cac,
+        cast({{ safe_divide('joined.ltv', 'joined.fully_loaded_cac') }} as double)
+            as ltv_to_fully_loaded_cac,
 
         -- payback
         cast(joined.billing_new_customers as integer) as billing_new_customers,
         cast(joined.new_mrr as decimal(38, 6)) as new_mrr,
         cast(joined.new_customer_arpa as decimal(38, 6)) as new_customer_arpa,
         cast({{ cac_payback_months('joined.paid_cac', 'joined.new_customer_arpa') }} as double)
-            as cac_payback_months
+            as paid_cac_payback_months,
+        cast({{ cac_payback_months('joined.fully_loaded_cac', 'joined.new_customer_arpa') }} as double)
+            as fully_loaded_cac_payback_months,
+
+        -- added after the columns above (the BI contract keeps column order)
+        cast(joined.programme_cost as decimal(38, 6)) as programme_cost
 
     from joined
     left join dim_date

@@ -4,12 +4,15 @@
     leads / MQLs / SQLs entered in the month by the lead's first-touch channel; demo requests by
     the submission's own UTM channel; opportunities and pipeline sourced by the opportunity's
     first-touch channel; new customers (first closed-won of an account) and their new ARR by the
-    account's first-touch channel. Paid and fully loaded CAC are month-level and published on the
-    'All' row only; CAC by channel on the channel rows. -#}
+    account's first-touch channel. Spend is int_marketing_spend_daily: ad platforms and CRM
+    programme costs. New ARR is billing's (12 x the account's first month of MRR, matched
+    accounts only), the CRM's won amount beside it. Paid and fully loaded CAC are month-level and
+    published on the 'All' row only; CAC by channel on the channel rows. ROAS only where there is
+    spend: the 'All' row divides the new ARR of the channels with spend by all spend. -#}
 with
 
-ad_spend as (
-    select * from {{ ref('int_ad_spend_daily') }}
+marketing_spend as (
+    select * from {{ ref('int_marketing_spend_daily') }}
 ),
 
 funnel_stages as (
@@ -40,6 +43,10 @@ account_attribution as (
     select * from {{ ref('int_account_attribution') }}
 ),
 
+customer_mrr as (
+    select * from {{ ref('int_customer_mrr_monthly') }}
+),
+
 team_costs as (
     select * from {{ ref('stg_plan__team_costs') }}
 ),
@@ -60,10 +67,44 @@ spend as (
     select
         cast({{ dbt.date_trunc('month', 'spend_date') }} as date) as month_start_date,
         channel,
-        sum(spend_reporting) as spend
-    from ad_spend
+        sum(spend_reporting) as spend,
+        sum(case when spend_source = 'ad_platform' then spend_reporting end) as ad_spend,
+        sum(case when spend_source = 'crm_programme' then spend_reporting end) as programme_cost
+    from marketing_spend
     where spend_date <= {{ as_of_date() }}
     group by 1, 2
+),
+
+-- an account's billing MRR per month (its matched billing customers summed) and its first month
+-- with MRR > 0: new ARR = 12 x that month's MRR (METRICS.md "ROAS")
+account_billing_mrr as (
+    select
+        crm_account_id as account_id,
+        month_start_date,
+        sum(mrr) as mrr
+    from customer_mrr
+    where crm_account_id is not null
+    group by 1, 2
+),
+
+account_first_billing as (
+    select
+        account_id,
+        min(month_start_date) as first_billing_month
+    from account_billing_mrr
+    where mrr > 0
+    group by 1
+),
+
+account_new_arr as (
+    select
+        account_first_billing.account_id,
+        12 * account_billing_mrr.mrr as new_arr
+    from account_first_billing
+    inner join account_billing_mrr
+        on
+            account_first_billing.account_id = account_billing_mrr.account_id
+            and account_first_billing.first_billing_month = account_billing_mrr.month_start_date
 ),
 
 funnel as (
@@ -110,10 +151,14 @@ new_customers as (
         cast({{ dbt.date_trunc('month', 'account_first_won.first_won_date') }} as date) as month_start_date,
         coalesce(account_attribution.first_touch_channel, '{{ var("unknown_channel") }}') as channel,
         count(*) as new_customers,
-        sum(account_first_won.first_won_amount_reporting) as new_arr
+        count(account_new_arr.account_id) as new_customers_billing_matched,
+        sum(account_new_arr.new_arr) as new_arr,
+        sum(account_first_won.first_won_amount_reporting) as new_arr_crm
     from account_first_won
     left join account_attribution
         on account_first_won.account_id = account_attribution.account_id
+    left join account_new_arr
+        on account_first_won.account_id = account_new_arr.account_id
     where account_first_won.first_won_date <= {{ as_of_date() }}
     group by 1, 2
 ),
@@ -154,6 +199,8 @@ by_channel as (
         channels.channel,
         false as is_total,
         coalesce(spend.spend, 0) as spend,
+        coalesce(spend.ad_spend, 0) as ad_spend,
+        coalesce(spend.programme_cost, 0) as programme_cost,
         coalesce(funnel.leads, 0) as leads,
         coalesce(funnel.mqls, 0) as mqls,
         coalesce(funnel.sqls, 0) as sqls,
@@ -161,7 +208,12 @@ by_channel as (
         coalesce(pipeline.opportunities, 0) as opportunities,
         coalesce(pipeline.pipeline_sourced, 0) as pipeline_sourced,
         coalesce(new_customers.new_customers, 0) as new_customers,
-        coalesce(new_customers.new_arr, 0) as new_arr
+        coalesce(new_customers.new_customers_billing_matched, 0) as new_customers_billing_matched,
+        coalesce(new_customers.new_arr, 0) as new_arr,
+        coalesce(new_customers.new_arr_crm, 0) as new_arr_crm,
+        -- ROAS counts the new ARR of a channel with spend in the month only
+        case when coalesce(spend.spend, 0) <> 0 then coalesce(new_customers.new_arr, 0) else 0 end
+            as paid_channel_new_arr
     from months
     cross join channels
     left join spend
@@ -186,6 +238,8 @@ totals as (
         'All' as channel,
         true as is_total,
         sum(spend) as spend,
+        sum(ad_spend) as ad_spend,
+        sum(programme_cost) as programme_cost,
         sum(leads) as leads,
         sum(mqls) as mqls,
         sum(sqls) as sqls,
@@ -193,7 +247,10 @@ totals as (
         sum(opportunities) as opportunities,
         sum(pipeline_sourced) as pipeline_sourced,
         sum(new_customers) as new_customers,
-        sum(new_arr) as new_arr
+        sum(new_customers_billing_matched) as new_customers_billing_matched,
+        sum(new_arr) as new_arr,
+        sum(new_arr_crm) as new_arr_crm,
+        sum(paid_channel_new_arr) as paid_channel_new_arr
     from by_channel
     group by 1
 ),
@@ -241,7 +298,14 @@ final as (
             case when not unioned.is_total then {{ safe_divide('unioned.spend', 'unioned.new_customers') }} end
             as decimal(38, 6)
         ) as cac_by_channel,
-        cast({{ safe_divide('unioned.new_arr', 'unioned.spend') }} as double) as roas
+        cast({{ safe_divide('unioned.paid_channel_new_arr', 'unioned.spend') }} as double) as roas,
+
+        -- spend parts and new ARR detail (added after roas: the BI contract keeps column order)
+        cast(unioned.ad_spend as decimal(38, 6)) as ad_spend,
+        cast(unioned.programme_cost as decimal(38, 6)) as programme_cost,
+        cast(unioned.new_customers_billing_matched as bigint) as new_customers_billing_matched,
+        cast(unioned.new_arr_crm as decimal(38, 6)) as new_arr_crm,
+        cast(unioned.paid_channel_new_arr as decimal(38, 6)) as paid_channel_new_arr
     from unioned
     inner join dim_date
         on unioned.month_start_date = dim_date.date_day

@@ -111,12 +111,20 @@ monthly_movements as (
 annual_retention as (
 
     -- customers active 12 months before: their MRR then and now (explicit zero months keep
-    -- churned customers in the numerator at 0)
+    -- churned customers in the numerator at 0); for GRR each customer's current MRR counts at
+    -- most its MRR of 12 months before (expansion is left out; an unknown MRR stays unknown)
     select
         current_month.month_start_date,
         current_month.segment,
         sum(year_ago.mrr) as year_ago_mrr,
-        sum(current_month.mrr) as retained_mrr
+        sum(current_month.mrr) as retained_mrr,
+        sum(
+            case
+                when current_month.mrr is null then null
+                when current_month.mrr < year_ago.mrr then current_month.mrr
+                else year_ago.mrr
+            end
+        ) as retained_mrr_without_expansion
     from customer_months_with_total as current_month
     inner join customer_months_with_total as year_ago
         on
@@ -163,7 +171,8 @@ joined as (
         coalesce(monthly_movements.contraction_customers, 0) as contraction_customers,
         coalesce(monthly_movements.churned_customers, 0) as churned_customers,
         annual_retention.year_ago_mrr,
-        annual_retention.retained_mrr
+        annual_retention.retained_mrr,
+        annual_retention.retained_mrr_without_expansion
     from grid
     left join monthly_movements
         on
@@ -219,6 +228,7 @@ final as (
             'joined.starting_mrr'
         ) }} as nrr,
         {{ safe_divide('joined.retained_mrr', 'joined.year_ago_mrr') }} as nrr_annual,
+        {{ safe_divide('joined.retained_mrr_without_expansion', 'joined.year_ago_mrr') }} as grr_annual,
         cast({{ safe_divide('joined.ending_mrr', 'joined.active_customers') }} as decimal(38, 6)) as arpa,
 
         -- booleans

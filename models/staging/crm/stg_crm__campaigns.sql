@@ -20,6 +20,7 @@ renamed as (
         name as campaign_name,
         type as campaign_type,
         status,
+        {{ crm_currency_code('currency_iso_code') }} as currency_code,
 
         -- numerics
         budgeted_cost,

@@ -32,6 +32,8 @@ STREAMS: dict[str, int] = {
     "defects": 14,
     "daily": 15,
     "products": 16,
+    # a number apart from the next free ones, so streams added on other branches do not collide
+    "marketing_budget": 41,
 }
 
 

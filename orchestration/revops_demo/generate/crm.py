@@ -256,6 +256,8 @@ def build_campaigns(ctx: Context) -> pd.DataFrame:
     df["budgeted_cost"] = np.round(budget, 2)
     df["actual_cost"] = np.round(budget * rng.uniform(0.8, 1.1, n), 2)
     df["is_active"] = active.to_numpy()
+    # a multi-currency org: the costs are in the campaign's currency (the EMEA ad campaign's EUR)
+    df["currency_iso_code"] = df["_currency"]
     created = _ts(df["start_date"].to_numpy()) - np.timedelta64(14 * DAY_S, "s")
     df["created_date"] = created
     df["system_modstamp"] = created + np.timedelta64(DAY_S, "s")

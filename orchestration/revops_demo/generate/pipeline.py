@@ -23,6 +23,7 @@ from revops_demo.generate import (
     daily,
     defects,
     marketing,
+    marketing_budget,
     plan,
     products,
     writers,
@@ -231,6 +232,8 @@ def run(ctx: Context, landing_dir: Path) -> dict[str, int]:
     c.history = pd.DataFrame()
 
     m = marketing.build(ctx, c, b.items)
+    campaigns = c.campaigns  # the marketing budget reads them with the ads' monthly spend
+    ad_monthly = marketing_budget.ad_spend_by_month(m.google_ads, m.meta_ads, m.linkedin_ads)
     c.leads = c.contacts = c.accounts = c.campaigns = pd.DataFrame()  # only marketing read them
     drops = daily.marketing_drops(ctx, m) if windowed else {}
     out.csv("marketing", "google_ads_campaign_stats", m.google_ads, drops.get("google_ads"))
@@ -247,6 +250,7 @@ def run(ctx: Context, landing_dir: Path) -> dict[str, int]:
 
     mrr = billing.monthly_mrr(b.items, ctx.history_months())
     p = plan.build(ctx, c.users, c.opportunities, mrr)
+    p["marketing_budget"] = marketing_budget.build(ctx, campaigns, ad_monthly)
     drops = daily.plan_drops(ctx, p) if windowed else {}
     for name, df in p.items():
         out.csv("plan", name, df, drops.get(name), with_defects=False)

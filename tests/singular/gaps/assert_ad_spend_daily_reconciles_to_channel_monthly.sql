@@ -1,4 +1,5 @@
-{#- fct_ad_spend_daily summed per month (spend_reporting) equals the spend of the 'All' row of
+{#- fct_ad_spend_daily summed per month (spend_reporting) equals the ad_spend (the ad platforms'
+    part of spend; CRM programme costs are the rest) of the 'All' row of
     mart_marketing_channel_monthly for the same month, for every month either model publishes
     (a month missing on one side counts as 0 there). Tolerance 0.0001: the daily rows are stored
     at 6 decimals, the monthly sum is rounded once. -#}
@@ -25,7 +26,7 @@ daily_by_month as (
 monthly_total as (
     select
         month_start_date,
-        spend
+        ad_spend as spend
     from channel_monthly
     where channel = 'All'
 )

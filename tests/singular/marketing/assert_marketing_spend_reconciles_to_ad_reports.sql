@@ -1,4 +1,4 @@
-{#- Spend in mart_marketing_channel_monthly (channel rows and the 'All' rows, each) equals the raw
+{#- Ad spend in mart_marketing_channel_monthly (channel rows and the 'All' rows, each) equals the raw
     ad reports of the three platforms converted to the reporting currency, computed here from
     the staging ad models and the FX model directly (not through int_ad_spend_daily), up to
     as_of_date. A report row without FX rate counts in neither sum (its converted spend is NULL):
@@ -62,8 +62,8 @@ expected as (
 
 published as (
     select
-        sum(case when not is_total then spend else 0 end) as channel_spend,
-        sum(case when is_total then spend else 0 end) as total_spend
+        sum(case when not is_total then ad_spend else 0 end) as channel_spend,
+        sum(case when is_total then ad_spend else 0 end) as total_spend
     from channel_monthly
 )
 
