@@ -32,6 +32,8 @@ STREAMS: dict[str, int] = {
     "defects": 14,
     "daily": 15,
     "products": 16,
+    "plan_funnel": 17,
+    "comp": 18,
 }
 
 

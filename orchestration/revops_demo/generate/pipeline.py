@@ -231,6 +231,7 @@ def run(ctx: Context, landing_dir: Path) -> dict[str, int]:
     c.history = pd.DataFrame()
 
     m = marketing.build(ctx, c, b.items)
+    funnel = plan.funnel_history(ctx, c.leads, m.form_submissions)
     c.leads = c.contacts = c.accounts = c.campaigns = pd.DataFrame()  # only marketing read them
     drops = daily.marketing_drops(ctx, m) if windowed else {}
     out.csv("marketing", "google_ads_campaign_stats", m.google_ads, drops.get("google_ads"))
@@ -246,7 +247,7 @@ def run(ctx: Context, landing_dir: Path) -> dict[str, int]:
     del m, sessions, drops
 
     mrr = billing.monthly_mrr(b.items, ctx.history_months())
-    p = plan.build(ctx, c.users, c.opportunities, mrr)
+    p = plan.build(ctx, c.users, c.opportunities, mrr, funnel)
     drops = daily.plan_drops(ctx, p) if windowed else {}
     for name, df in p.items():
         out.csv("plan", name, df, drops.get(name), with_defects=False)
