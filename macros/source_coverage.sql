@@ -45,6 +45,9 @@
         {'source': 'plan', 'table': 'quotas', 'date': 'month', 'kind': 'date', 'role': 'plan'},
         {'source': 'plan', 'table': 'revenue_plan', 'date': 'month', 'kind': 'date', 'role': 'plan'},
         {'source': 'plan', 'table': 'team_costs', 'date': 'month', 'kind': 'date', 'role': 'plan'},
+        {'source': 'plan', 'table': 'comp_plans', 'date': 'month', 'kind': 'date', 'role': 'plan'},
+        {'source': 'plan', 'table': 'comp_plan_tiers', 'date': '_landed_date', 'kind': 'date', 'role': 'reference'},
+        {'source': 'plan', 'table': 'marketing_budget', 'date': 'month', 'kind': 'date', 'role': 'plan'},
         {'source': 'reference', 'table': 'fx_rates', 'date': 'rate_month', 'kind': 'date', 'role': 'reference'},
     ]) }}
 {%- endmacro %}

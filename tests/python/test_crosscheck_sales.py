@@ -518,3 +518,69 @@ def test_forecast_backtest_bias_and_mape(expected: dict) -> None:
     print(f"\nforecast backtest: {len(exp)} months compared, {n_scored} with a bias")
     assert n_scored >= 6, "too few complete months with bookings to cross-check the backtest"
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.slow
+def test_target_decomposition_quota_to_plan_and_rep_attainment(expected: dict) -> None:
+    """Target decomposition, per month up to as_of_date: the company row's quotas (the sum of
+    every rep's quota in USD at the month's rate), plan and quota-to-plan ratio from the plan
+    files, and each rep's quota attainment (won new business + expansion by close date / quota)
+    from the CRM export, against mart_targets_monthly."""
+    as_of = expected["as_of"]
+    landing = expected["landing"]
+    fx = fx_lookup()
+    quotas = read_table(landing, "plan", "quotas")
+    quotas["month"] = pd.to_datetime(quotas["month"])
+    quotas["usd"] = [
+        float(a) * fx[(m, c.upper())]
+        for a, m, c in zip(quotas["quota_amount"], quotas["month"], quotas["currency"], strict=True)
+    ]
+    plan = read_table(landing, "plan", "revenue_plan")
+    plan["month"] = pd.to_datetime(plan["month"])
+    plan_usd = {
+        m: float(a) * fx[(m, c.upper())]
+        for m, a, c in zip(plan["month"], plan["plan_bookings"], plan["currency"], strict=True)
+    }
+    quota_by_month = quotas.groupby("month")["usd"].sum()
+    quota_by_rep = quotas.groupby(["rep_id", "month"])["usd"].sum()
+    opps = expected["opps"]
+    won = opps[opps["is_won"] & opps["type"].isin(BOOKING_TYPES) & (opps["close_date"] <= as_of)]
+    bookings = won.groupby(["rep_id", _month(won["close_date"])])["amount_usd"].sum()
+    mart = _query(
+        expected["warehouse"],
+        f"""
+        select month_start_date as month, target_level, member_key,
+            cast(quota_bookings as double) as quota, cast(plan_bookings as double) as plan,
+            quota_to_plan_ratio, quota_attainment
+        from marts.mart_targets_monthly
+        where target_level in ('company', 'rep') and month_start_date <= date '{as_of:%Y-%m-%d}'
+        """,
+    )
+    mart["month"] = pd.to_datetime(mart["month"])
+    problems = []
+    company = mart[mart["target_level"] == "company"]
+    for r in company.itertuples(index=False):
+        exp_quota = quota_by_month.get(r.month)
+        exp_plan = plan_usd.get(r.month)
+        exp_ratio = _ratio(exp_quota, exp_plan) if exp_quota is not None and exp_plan else None
+        if not (_close(exp_quota, r.quota, MONEY_TOL) and _close(exp_plan, r.plan, MONEY_TOL)):
+            problems.append(
+                f"{r.month:%Y-%m}: quota/plan {exp_quota}/{exp_plan}, mart {r.quota}/{r.plan}"
+            )
+        if not _close(exp_ratio, r.quota_to_plan_ratio, 1e-6):
+            problems.append(
+                f"{r.month:%Y-%m} ratio: expected {exp_ratio}, mart {r.quota_to_plan_ratio}"
+            )
+    reps = mart[(mart["target_level"] == "rep") & mart["quota"].notna()]
+    for r in reps.itertuples(index=False):
+        quota = quota_by_rep.get((r.member_key, r.month))
+        exp_att = _ratio(float(bookings.get((r.member_key, r.month), 0.0)), quota or 0.0)
+        if not _close(exp_att, r.quota_attainment, 1e-6):
+            problems.append(
+                f"{r.member_key} {r.month:%Y-%m}: attainment {exp_att}, mart {r.quota_attainment}"
+            )
+    months_with_plan = [m for m in quota_by_month.index if m <= as_of and m in plan_usd]
+    assert set(months_with_plan) <= set(company["month"]), "a month with quotas and plan is missing"
+    print(f"\ntargets: {len(company)} company months, {len(reps)} rep-months compared")
+    assert len(reps) >= 20, "too few rep-months with a quota to cross-check"
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])

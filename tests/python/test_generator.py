@@ -18,6 +18,7 @@ import pytest
 
 from revops.contract import demo_tables
 from revops_demo.generate import generate
+from revops_demo.generate.core import FX_TO_USD
 
 END = date(2026, 10, 31)
 NESTED = {"subscription_items": "subscriptions", "invoice_line_items": "invoices"}
@@ -414,3 +415,48 @@ def test_line_items_add_up_to_the_opportunity_amount(clean):
     below = (won["total_price"] < won["list_amount"] - 0.005).mean()
     assert 0.02 < above < 0.25, above
     assert below > 0.4, below
+
+
+def test_comp_plans_cover_every_quota_and_tiers_are_contiguous(clean):
+    """Every quota row has a comp plan in the quota's currency; each plan's tiers start at 0,
+    follow on without gap or overlap, and end open; the standard plan accelerates above 100%."""
+    quotas = _csv(clean, "plan", "quotas")
+    comp = _csv(clean, "plan", "comp_plans")
+    keyed = comp.set_index(["rep_id", "month"])
+    assert set(keyed.index) == set(zip(quotas["rep_id"], quotas["month"], strict=True))
+    q_currency = quotas.set_index(["rep_id", "month"])["currency"]
+    assert (keyed.loc[q_currency.index, "currency"] == q_currency).all()
+    incentive = pd.to_numeric(comp["target_incentive"])
+    assert (incentive > 0).all()
+    tiers = _csv(clean, "plan", "comp_plan_tiers")
+    assert set(comp["comp_plan"]) <= set(tiers["comp_plan"])
+    for _, plan_tiers in tiers.groupby("comp_plan"):
+        ordered = plan_tiers.sort_values("attainment_from", key=pd.to_numeric)
+        starts = ordered["attainment_from"].tolist()
+        ends = ordered["attainment_to"].tolist()
+        assert starts[0] == "0.00" and ends[-1] == ""
+        assert starts[1:] == ends[:-1]
+    standard = tiers[tiers["comp_plan"] == "AE Standard"]
+    above = standard[pd.to_numeric(standard["attainment_from"]) >= 1]
+    assert (pd.to_numeric(above["payout_rate"]) > 1).all() and len(above) > 0
+
+
+def test_leading_indicator_plan_tracks_the_history(clean):
+    """The plan's demo requests, SQLs and pipeline created follow the generated history: over
+    the 24 history months each plan total is within 25% of the actual total counted here."""
+    plan = _csv(clean, "plan", "revenue_plan").set_index("month")
+    history = plan.index[:24]
+    forms = _csv(clean, "marketing", "form_submissions")
+    demos = forms[forms["form_name"].isin(["demo_request", "consultation_request"])]
+    leads = _csv(clean, "crm", "lead")
+    opps = _csv(clean, "crm", "opportunity")
+    opps = opps[opps["is_deleted"].str.lower() != "true"]
+    usd = pd.to_numeric(opps["amount"].replace("", "0")) * opps["currency_iso_code"].map(FX_TO_USD)
+    actual = {
+        "plan_demo_requests": len(demos),
+        "plan_sqls": (leads["sql_date_c"] != "").sum(),
+        "plan_pipeline_created": usd.sum(),
+    }
+    for column, total in actual.items():
+        planned = pd.to_numeric(plan.loc[history, column]).sum()
+        assert 0.75 * total < planned < 1.25 * total, (column, planned, total)

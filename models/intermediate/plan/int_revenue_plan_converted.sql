@@ -29,7 +29,10 @@ final as (
         {{ to_reporting_currency('revenue_plan.plan_bookings', 'fx') }} as plan_bookings_reporting,
         {{ to_reporting_currency('revenue_plan.plan_new_mrr', 'fx') }} as plan_new_mrr_reporting,
         {{ to_reporting_currency('revenue_plan.plan_ending_mrr', 'fx') }} as plan_ending_mrr_reporting,
-        revenue_plan.plan_new_customers
+        revenue_plan.plan_new_customers,
+        revenue_plan.plan_demo_requests,
+        revenue_plan.plan_sqls,
+        {{ to_reporting_currency('revenue_plan.plan_pipeline_created', 'fx') }} as plan_pipeline_created_reporting
 
     from revenue_plan
     left join fx_rates as fx

@@ -123,6 +123,13 @@ missing as (
         'mart_marketing_channel_monthly', ref('stg_plan__team_costs'), 'amounts.cost_amount',
         'amounts.currency_code', 'amounts.month_start_date', 'fx_rates'
     ) }}
+
+    union all
+
+    {{ fx_rates_missing_sql(
+        'int_rep_comp_plans_monthly', ref('stg_plan__comp_plans'), 'amounts.target_incentive',
+        'amounts.currency_code', 'amounts.month_start_date', 'fx_rates'
+    ) }}
 ),
 
 final as (

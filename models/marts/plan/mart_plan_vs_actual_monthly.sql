@@ -3,7 +3,9 @@
     bookings and new customers from int_plan_actuals_daily (CRM), new / reactivation / ending
     MRR from mart_revenue_monthly (segment 'All', billing). Actual new MRR = MRR of customers in
     their first paid month only; reactivation MRR is published beside it, not added. Actuals are
-    NULL for months that start after as_of_date; the month of as_of_date is month-to-date. -#}
+    NULL for months that start after as_of_date; the month of as_of_date is month-to-date.
+    Leading indicators (demo requests, SQLs, pipeline created): the plan input's monthly targets
+    against int_plan_leading_actuals_daily. -#}
 with
 
 revenue_plan as (
@@ -15,6 +17,12 @@ revenue_plan as (
 actuals_daily as (
 
     select * from {{ ref('int_plan_actuals_daily') }}
+
+),
+
+leading_daily as (
+
+    select * from {{ ref('int_plan_leading_actuals_daily') }}
 
 ),
 
@@ -41,6 +49,18 @@ actuals_monthly as (
 
 ),
 
+leading_monthly as (
+
+    select
+        cast({{ dbt.date_trunc('month', 'date_day') }} as date) as month_start_date,
+        sum(demo_requests) as demo_requests,
+        sum(sqls) as sqls,
+        sum(pipeline_created) as pipeline_created
+    from leading_daily
+    group by 1
+
+),
+
 revenue_all as (
 
     select
@@ -60,6 +80,8 @@ months as (
     select month_start_date from actuals_monthly
     union
     select month_start_date from revenue_all
+    union
+    select month_start_date from leading_monthly
 
 ),
 
@@ -72,6 +94,12 @@ joined as (
         revenue_plan.plan_new_mrr_reporting as plan_new_mrr,
         revenue_plan.plan_ending_mrr_reporting as plan_ending_mrr,
         revenue_plan.plan_new_customers,
+        revenue_plan.plan_demo_requests,
+        revenue_plan.plan_sqls,
+        revenue_plan.plan_pipeline_created_reporting as plan_pipeline_created,
+        coalesce(leading_monthly.demo_requests, 0) as actual_demo_requests,
+        coalesce(leading_monthly.sqls, 0) as actual_sqls,
+        coalesce(leading_monthly.pipeline_created, 0) as actual_pipeline_created,
         coalesce(actuals_monthly.bookings, 0) as actual_bookings,
         coalesce(actuals_monthly.new_customers, 0) as actual_new_customers,
         coalesce(revenue_all.new_mrr, 0) as actual_new_mrr,
@@ -84,6 +112,8 @@ joined as (
         on months.month_start_date = actuals_monthly.month_start_date
     left join revenue_all
         on months.month_start_date = revenue_all.month_start_date
+    left join leading_monthly
+        on months.month_start_date = leading_monthly.month_start_date
 
 ),
 
@@ -96,6 +126,12 @@ masked as (
         plan_new_mrr,
         plan_ending_mrr,
         plan_new_customers,
+        plan_demo_requests,
+        plan_sqls,
+        plan_pipeline_created,
+        case when not is_future_month then actual_demo_requests end as actual_demo_requests,
+        case when not is_future_month then actual_sqls end as actual_sqls,
+        case when not is_future_month then actual_pipeline_created end as actual_pipeline_created,
         case when not is_future_month then actual_bookings end as actual_bookings,
         case when not is_future_month then actual_new_mrr end as actual_new_mrr,
         case when not is_future_month then actual_reactivation_mrr end as actual_reactivation_mrr,
@@ -141,6 +177,19 @@ final as (
         cast(masked.actual_new_customers as bigint) as actual_new_customers,
         cast({{ safe_divide('masked.actual_new_customers', 'masked.plan_new_customers') }} as double)
             as new_customers_attainment,
+
+        -- leading indicators (monthly targets from the plan input)
+        cast(masked.plan_demo_requests as bigint) as plan_demo_requests,
+        cast(masked.actual_demo_requests as bigint) as actual_demo_requests,
+        cast({{ safe_divide('masked.actual_demo_requests', 'masked.plan_demo_requests') }} as double)
+            as demo_requests_attainment,
+        cast(masked.plan_sqls as bigint) as plan_sqls,
+        cast(masked.actual_sqls as bigint) as actual_sqls,
+        cast({{ safe_divide('masked.actual_sqls', 'masked.plan_sqls') }} as double) as sqls_attainment,
+        cast(masked.plan_pipeline_created as decimal(38, 6)) as plan_pipeline_created,
+        cast(masked.actual_pipeline_created as decimal(38, 6)) as actual_pipeline_created,
+        cast({{ safe_divide('masked.actual_pipeline_created', 'masked.plan_pipeline_created') }} as double)
+            as pipeline_created_attainment,
 
         -- booleans
         cast(masked.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)

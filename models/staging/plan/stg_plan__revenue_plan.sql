@@ -14,6 +14,9 @@ renamed as (
         cast(plan_new_mrr as {{ dbt.type_numeric() }}) as plan_new_mrr,
         cast(plan_ending_mrr as {{ dbt.type_numeric() }}) as plan_ending_mrr,
         cast(plan_new_customers as bigint) as plan_new_customers,
+        cast(plan_demo_requests as bigint) as plan_demo_requests,
+        cast(plan_sqls as bigint) as plan_sqls,
+        cast(plan_pipeline_created as {{ dbt.type_numeric() }}) as plan_pipeline_created,
 
         -- dates
         cast(month as date) as month_start_date,
@@ -32,6 +35,9 @@ final as (
         plan_new_mrr,
         plan_ending_mrr,
         plan_new_customers,
+        plan_demo_requests,
+        plan_sqls,
+        plan_pipeline_created,
         currency_code,
         loaded_at,
         landed_date

@@ -34,6 +34,8 @@ STREAMS: dict[str, int] = {
     "products": 16,
     # a number apart from the next free ones, so streams added on other branches do not collide
     "marketing_budget": 41,
+    "plan_funnel": 17,
+    "comp": 18,
 }
 
 

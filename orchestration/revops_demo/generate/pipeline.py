@@ -234,6 +234,7 @@ def run(ctx: Context, landing_dir: Path) -> dict[str, int]:
     m = marketing.build(ctx, c, b.items)
     campaigns = c.campaigns  # the marketing budget reads them with the ads' monthly spend
     ad_monthly = marketing_budget.ad_spend_by_month(m.google_ads, m.meta_ads, m.linkedin_ads)
+    funnel = plan.funnel_history(ctx, c.leads, m.form_submissions)
     c.leads = c.contacts = c.accounts = c.campaigns = pd.DataFrame()  # only marketing read them
     drops = daily.marketing_drops(ctx, m) if windowed else {}
     out.csv("marketing", "google_ads_campaign_stats", m.google_ads, drops.get("google_ads"))
@@ -249,7 +250,7 @@ def run(ctx: Context, landing_dir: Path) -> dict[str, int]:
     del m, sessions, drops
 
     mrr = billing.monthly_mrr(b.items, ctx.history_months())
-    p = plan.build(ctx, c.users, c.opportunities, mrr)
+    p = plan.build(ctx, c.users, c.opportunities, mrr, funnel)
     p["marketing_budget"] = marketing_budget.build(ctx, campaigns, ad_monthly)
     drops = daily.plan_drops(ctx, p) if windowed else {}
     for name, df in p.items():

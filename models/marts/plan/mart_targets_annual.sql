@@ -1,0 +1,96 @@
+{#- Grain: one row per fiscal year x target_level ('company', 'team', 'rep') x member_key: the
+    year target (the company revenue plan of the fiscal year's months), its split to team and rep
+    (allocated by quota share) beside the sum of the rep quotas, and bookings year-to-date.
+    The sums of int_targets_weekly over the months of the fiscal year (dim_date). Actuals are
+    NULL for fiscal years that start after as_of_date; the year of as_of_date is year-to-date
+    against the full-year target. -#}
+with
+
+targets as (
+
+    select * from {{ ref('int_targets_weekly') }}
+
+),
+
+dim_date as (
+
+    select * from {{ ref('dim_date') }}
+
+),
+
+annual as (
+
+    select
+        targets.target_level,
+        targets.member_key,
+        targets.team,
+        targets.rep_id,
+        dim_date.fiscal_year,
+        min(dim_date.fiscal_year_start_date) as fiscal_year_start_date,
+        sum(targets.quota_bookings) as quota_bookings,
+        sum(targets.plan_bookings) as plan_bookings,
+        sum(targets.actual_bookings) as actual_bookings
+    from targets
+    inner join dim_date
+        on targets.month_start_date = dim_date.date_day
+    group by
+        targets.target_level,
+        targets.member_key,
+        targets.team,
+        targets.rep_id,
+        dim_date.fiscal_year
+
+),
+
+masked as (
+
+    select
+        *,
+        fiscal_year_start_date > {{ as_of_date() }} as is_future_year,
+        case when fiscal_year_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
+    from annual
+
+),
+
+final as (
+
+    select
+        -- keys
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(target_level as {{ dbt.type_string() }}) as target_level,
+        cast(member_key as {{ dbt.type_string() }}) as member_key,
+
+        -- strings
+        cast(team as {{ dbt.type_string() }}) as team,
+        cast(rep_id as {{ dbt.type_string() }}) as rep_id,
+        cast(case when rep_id is not null then {{ rep_label('rep_id') }} end as {{ dbt.type_string() }})
+            as rep_label,
+
+        -- calendar
+        cast(fiscal_year_start_date as date) as fiscal_year_start_date,
+        cast({{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, 'fiscal_year_start_date')) }} as date)
+            as fiscal_year_end_date,
+
+        -- bookings (new + expansion, reporting currency)
+        cast(quota_bookings as decimal(38, 6)) as quota_bookings,
+        cast(plan_bookings as decimal(38, 6)) as plan_bookings,
+        cast(actual_bookings_to_date as decimal(38, 6)) as actual_bookings,
+        cast({{ safe_divide('actual_bookings_to_date', 'quota_bookings') }} as double) as quota_attainment,
+        cast({{ safe_divide('actual_bookings_to_date', 'plan_bookings') }} as double) as plan_attainment,
+        cast({{ safe_divide('quota_bookings', 'plan_bookings') }} as double) as quota_to_plan_ratio,
+
+        -- booleans
+        cast({{ is_quota_plan_mismatch('quota_bookings', 'plan_bookings') }} as boolean)
+            as is_quota_plan_mismatch,
+        cast(
+            {{ as_of_date() }} >= fiscal_year_start_date
+            and {{ as_of_date() }} < {{ dbt.dateadd('year', 1, 'fiscal_year_start_date') }}
+            as boolean
+        ) as is_as_of_year,
+        cast(is_future_year as boolean) as is_future_year
+
+    from masked
+
+)
+
+select * from final

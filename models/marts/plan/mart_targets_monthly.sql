@@ -1,0 +1,90 @@
+{#- Grain: one row per calendar month x target_level ('company', 'team', 'rep') x member_key.
+    The sums over the month's weeks of int_targets_weekly (the decomposition's rules live there):
+    rep quota, the company plan allocated by quota share, and bookings, with attainment on both
+    and whether the quotas add up to the plan (macro is_quota_plan_mismatch). Actuals are NULL
+    for months that start after as_of_date; the month of as_of_date is month-to-date. -#}
+with
+
+targets as (
+
+    select * from {{ ref('int_targets_weekly') }}
+
+),
+
+dim_date as (
+
+    select * from {{ ref('dim_date') }}
+
+),
+
+monthly as (
+
+    select
+        target_level,
+        member_key,
+        team,
+        rep_id,
+        month_start_date,
+        sum(quota_bookings) as quota_bookings,
+        sum(plan_bookings) as plan_bookings,
+        sum(actual_bookings) as actual_bookings
+    from targets
+    group by target_level, member_key, team, rep_id, month_start_date
+
+),
+
+masked as (
+
+    select
+        *,
+        month_start_date > {{ as_of_date() }} as is_future_month,
+        case when month_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
+    from monthly
+
+),
+
+final as (
+
+    select
+        -- keys
+        cast(masked.month_start_date as date) as month_start_date,
+        cast(masked.target_level as {{ dbt.type_string() }}) as target_level,
+        cast(masked.member_key as {{ dbt.type_string() }}) as member_key,
+
+        -- strings
+        cast(masked.team as {{ dbt.type_string() }}) as team,
+        cast(masked.rep_id as {{ dbt.type_string() }}) as rep_id,
+        cast(case when masked.rep_id is not null then {{ rep_label('masked.rep_id') }} end as {{ dbt.type_string() }})
+            as rep_label,
+
+        -- calendar
+        cast(dim_date.month_end_date as date) as month_end_date,
+        cast(dim_date.fiscal_year as integer) as fiscal_year,
+        cast(dim_date.fiscal_quarter as integer) as fiscal_quarter,
+        cast(dim_date.fiscal_month as integer) as fiscal_month,
+
+        -- bookings (new + expansion, reporting currency)
+        cast(masked.quota_bookings as decimal(38, 6)) as quota_bookings,
+        cast(masked.plan_bookings as decimal(38, 6)) as plan_bookings,
+        cast(masked.actual_bookings_to_date as decimal(38, 6)) as actual_bookings,
+        cast({{ safe_divide('masked.actual_bookings_to_date', 'masked.quota_bookings') }} as double)
+            as quota_attainment,
+        cast({{ safe_divide('masked.actual_bookings_to_date', 'masked.plan_bookings') }} as double)
+            as plan_attainment,
+        cast({{ safe_divide('masked.quota_bookings', 'masked.plan_bookings') }} as double)
+            as quota_to_plan_ratio,
+
+        -- booleans
+        cast({{ is_quota_plan_mismatch('masked.quota_bookings', 'masked.plan_bookings') }} as boolean)
+            as is_quota_plan_mismatch,
+        cast(masked.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)
+            as is_as_of_month,
+        cast(masked.is_future_month as boolean) as is_future_month
+
+    from masked
+    left join dim_date
+        on masked.month_start_date = dim_date.date_day
+
+)
+
+select * from final

@@ -1,0 +1,74 @@
+{#- Grain: one row per ISO week (Monday start) x target_level ('company', 'team', 'rep') x
+    member_key. The sums of int_targets_weekly over the week's month parts (a week spanning two
+    months carries its working-day share of each month's targets). Actuals are NULL for weeks
+    that start after as_of_date. -#}
+with
+
+targets as (
+
+    select * from {{ ref('int_targets_weekly') }}
+
+),
+
+weekly as (
+
+    select
+        target_level,
+        member_key,
+        team,
+        rep_id,
+        week_start_date,
+        sum(quota_bookings) as quota_bookings,
+        sum(plan_bookings) as plan_bookings,
+        sum(actual_bookings) as actual_bookings
+    from targets
+    group by target_level, member_key, team, rep_id, week_start_date
+
+),
+
+masked as (
+
+    select
+        *,
+        week_start_date > {{ as_of_date() }} as is_future_week,
+        case when week_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
+    from weekly
+
+),
+
+final as (
+
+    select
+        -- keys
+        cast(week_start_date as date) as week_start_date,
+        cast(target_level as {{ dbt.type_string() }}) as target_level,
+        cast(member_key as {{ dbt.type_string() }}) as member_key,
+
+        -- strings
+        cast(team as {{ dbt.type_string() }}) as team,
+        cast(rep_id as {{ dbt.type_string() }}) as rep_id,
+        cast(case when rep_id is not null then {{ rep_label('rep_id') }} end as {{ dbt.type_string() }})
+            as rep_label,
+
+        -- ISO calendar
+        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} as date) as week_end_date,
+        cast(extract(isoyear from week_start_date) as integer) as iso_year,
+        cast(extract(week from week_start_date) as integer) as iso_week,
+
+        -- bookings (new + expansion, reporting currency)
+        cast(quota_bookings as decimal(38, 6)) as quota_bookings,
+        cast(plan_bookings as decimal(38, 6)) as plan_bookings,
+        cast(actual_bookings_to_date as decimal(38, 6)) as actual_bookings,
+        cast({{ safe_divide('actual_bookings_to_date', 'quota_bookings') }} as double) as quota_attainment,
+        cast({{ safe_divide('actual_bookings_to_date', 'plan_bookings') }} as double) as plan_attainment,
+
+        -- booleans
+        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
+            as is_complete_week,
+        cast(is_future_week as boolean) as is_future_week
+
+    from masked
+
+)
+
+select * from final
