@@ -63,3 +63,16 @@
 {% macro is_rep_active_in_month(quota_amount, activity_count, closed_count) -%}
     (coalesce({{ quota_amount }}, 0) > 0 or {{ activity_count }} > 0 or {{ closed_count }} > 0)
 {%- endmacro %}
+
+{#- A rep's available selling hours in a period: its working days (weekdays that are not company
+    holidays, dim_date.is_working_day) x var selling_hours_per_day (default 8), the denominator
+    of the selling time share (METRICS.md). -#}
+{% macro available_selling_hours(working_days) -%}
+    ({{ working_days }} * {{ var('selling_hours_per_day') }})
+{%- endmacro %}
+
+{#- Selling time share: logged duration of customer-facing activities (seconds) / the rep's
+    available selling hours; NULL when no hours are available. -#}
+{% macro selling_time_share(customer_facing_seconds, available_hours) -%}
+    {{ safe_divide(customer_facing_seconds, '(' ~ available_hours ~ ') * 3600') }}
+{%- endmacro %}

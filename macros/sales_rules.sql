@@ -55,3 +55,28 @@
 {% macro cycle_start_date(first_engagement_date, created_date) -%}
     coalesce({{ first_engagement_date }}, {{ created_date }})
 {%- endmacro %}
+
+{#- Win rate (METRICS.md "win rate"), the one rule every mart applies to its own period: won /
+    (won + lost) over the opportunities closed in the period, by count or, given amounts, by
+    amount. NULL when nothing closed (or the closed amount is 0). -#}
+{% macro win_rate(won, lost) -%}
+    {{ safe_divide(won, '(' ~ won ~ ') + (' ~ lost ~ ')') }}
+{%- endmacro %}
+
+{#- Cohort win rate (METRICS.md "win rate", beside it): of the opportunities created in the
+    period, the share won so far (by as_of_date); the same macro gives the share still open.
+    NULL when none was created. -#}
+{% macro cohort_share(cohort_count, created_count) -%}
+    {{ safe_divide(cohort_count, created_count) }}
+{%- endmacro %}
+
+{#- Status of an opportunity as of a date, for the cohort win rate: won (or lost) by that date
+    when it closed won (lost) on or before it; open otherwise, a deal closed after the date
+    included (re-running a past day reproduces that day's open share). -#}
+{% macro is_won_by(is_won, close_date, as_of) -%}
+    coalesce({{ is_won }} and {{ close_date }} <= {{ as_of }}, false)
+{%- endmacro %}
+
+{% macro is_open_at(is_closed, close_date, as_of) -%}
+    not coalesce({{ is_closed }} and {{ close_date }} <= {{ as_of }}, false)
+{%- endmacro %}

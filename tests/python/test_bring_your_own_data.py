@@ -122,7 +122,7 @@ def test_crm_only_rep_scorecard(crm_only: duckdb.DuckDBPyConnection) -> None:
     assert (m["won_count"], m["lost_count"]) == (3, 1)
     assert m["won_amount"] == Decimal(5000 + 15000 + 9000)
     assert m["lost_amount"] == Decimal(7000)
-    assert m["win_rate_count"] == pytest.approx(3 / 4)
+    assert m["win_rate"] == pytest.approx(3 / 4)
     assert m["win_rate_amount"] == pytest.approx(29000 / (29000 + 7000))
     assert m["won_cycle_days_mean"] == pytest.approx((58 + 69 + 57) / 3)
     assert m["lost_cycle_days_mean"] == pytest.approx(37)  # OPP007: 02-06 -> 03-15
@@ -131,13 +131,13 @@ def test_crm_only_rep_scorecard(crm_only: duckdb.DuckDBPyConnection) -> None:
     # AE2 in March 2017: OPP008 lost only
     m = rep_month(crm_only, AE2, "2017-03-01")
     assert (m["won_count"], m["lost_count"], m["bookings_amount"]) == (0, 1, Decimal(0))
-    assert m["win_rate_count"] == 0.0
+    assert m["win_rate"] == 0.0
 
     # AE1 in May 2017: nothing closed; the quota-carrying rep's month is still there, with
     # zeros and a NULL win rate (0 / 0)
     m = rep_month(crm_only, AE1, "2017-05-01")
     assert (m["won_count"], m["lost_count"], m["bookings_amount"]) == (0, 0, Decimal(0))
-    assert m["win_rate_count"] is None
+    assert m["win_rate"] is None
 
     # November 2016 (before any fixed calendar start): OPP001, New Business 12000
     m = rep_month(crm_only, AE1, "2016-11-01")
@@ -440,7 +440,7 @@ def test_history_2015_rep_months(history_2015: duckdb.DuckDBPyConnection) -> Non
     m = rep_month(history_2015, AE3, "2015-04-01")  # HOP001 won, New Business 9500
     assert (m["bookings_amount"], m["won_count"], m["fiscal_year"]) == (Decimal(9500), 1, 2015)
     m = rep_month(history_2015, AE3, "2015-06-01")  # HOP002 lost
-    assert (m["won_count"], m["lost_count"], m["win_rate_count"]) == (0, 1, 0.0)
+    assert (m["won_count"], m["lost_count"], m["win_rate"]) == (0, 1, 0.0)
     # every month from the first opportunity's creation (2015-02) to 2015-12
     got = one(
         history_2015,

@@ -102,7 +102,7 @@ def expected_rep_months(opps: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame
                 "month": month,
                 "won_count": len(won),
                 "lost_count": len(lost),
-                "win_rate_count": _ratio(len(won), len(won) + len(lost)),
+                "win_rate": _ratio(len(won), len(won) + len(lost)),
                 "bookings_amount": float(bookings["amount_usd"].sum()),
                 "avg_deal_size": _ratio(float(bookings["amount_usd"].sum()), len(bookings)),
                 "won_cycle_days_mean": won["cycle_days"].mean() if len(won) else None,
@@ -244,7 +244,7 @@ def test_rep_monthly_win_rate_deal_size_and_cycle(expected: dict) -> None:
         expected["warehouse"],
         """
         select rep_id, month_start_date as month, won_count, lost_count,
-            cast(win_rate_count as double) as win_rate_count,
+            cast(win_rate as double) as win_rate,
             cast(bookings_amount as double) as bookings_amount,
             cast(avg_deal_size as double) as avg_deal_size,
             cast(won_cycle_days_mean as double) as won_cycle_days_mean
@@ -264,7 +264,7 @@ def test_rep_monthly_win_rate_deal_size_and_cycle(expected: dict) -> None:
     checks = (
         ("won_count", 0),
         ("lost_count", 0),
-        ("win_rate_count", RATE_TOL),
+        ("win_rate", RATE_TOL),
         ("bookings_amount", MONEY_TOL),
         ("avg_deal_size", MONEY_TOL),
         ("won_cycle_days_mean", DAYS_TOL),
@@ -277,9 +277,9 @@ def test_rep_monthly_win_rate_deal_size_and_cycle(expected: dict) -> None:
                     f"mart {getattr(r, col + '_mart')}"
                 )
     for r in quiet.itertuples(index=False):
-        if r.won_count or r.lost_count or not _null(r.win_rate_count) or not _null(r.avg_deal_size):
+        if r.won_count or r.lost_count or not _null(r.win_rate) or not _null(r.avg_deal_size):
             problems.append(f"{r.rep_id} {r.month:%Y-%m}: closed nothing but the mart has values")
-    n_rate = int(exp["win_rate_count"].notna().sum())
+    n_rate = int(exp["win_rate"].notna().sum())
     n_deal = int(exp["avg_deal_size"].notna().sum())
     n_cycle = int(exp["won_cycle_days_mean"].notna().sum())
     print(
@@ -583,4 +583,67 @@ def test_target_decomposition_quota_to_plan_and_rep_attainment(expected: dict) -
     assert set(months_with_plan) <= set(company["month"]), "a month with quotas and plan is missing"
     print(f"\ntargets: {len(company)} company months, {len(reps)} rep-months compared")
     assert len(reps) >= 20, "too few rep-months with a quota to cross-check"
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+def expected_cohort_months(opps: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per rep and created month (METRICS.md "win rate", cohort beside it): opportunities created
+    up to as_of, those won by as_of, those still open at as_of (not closed, or closed after it)."""
+    created = opps[opps["created_day"] <= as_of].copy()
+    closed_by = (
+        created["is_closed"] & created["close_date"].notna() & (created["close_date"] <= as_of)
+    )
+    created["won_so_far"] = created["is_won"] & closed_by
+    created["still_open"] = ~closed_by
+    created["month"] = _month(created["created_day"])
+    out = created.groupby(["rep_id", "month"]).agg(
+        opportunities_created=("opportunity_id", "size"),
+        cohort_won_count=("won_so_far", "sum"),
+        cohort_open_count=("still_open", "sum"),
+    )
+    out["cohort_win_rate"] = out["cohort_won_count"] / out["opportunities_created"]
+    out["cohort_open_share"] = out["cohort_open_count"] / out["opportunities_created"]
+    return out.reset_index()
+
+
+@pytest.mark.slow
+def test_rep_monthly_cohort_win_rate(expected: dict) -> None:
+    exp = expected_cohort_months(expected["opps"], expected["as_of"])
+    mart = _query(
+        expected["warehouse"],
+        """
+        select rep_id, month_start_date as month, opportunities_created, cohort_won_count,
+            cohort_open_count, cohort_win_rate, cohort_open_share
+        from marts.mart_sales_rep_monthly
+        """,
+    )
+    mart["month"] = pd.to_datetime(mart["month"])
+    joined = exp.merge(mart, on=["rep_id", "month"], how="outer", suffixes=("", "_mart"))
+    problems = []
+    for r in joined.itertuples(index=False):
+        if _null(r.opportunities_created):
+            if r.opportunities_created_mart or not _null(r.cohort_win_rate_mart):
+                problems.append(f"{r.rep_id} {r.month:%Y-%m}: created nothing but has a cohort")
+            continue
+        if _null(r.opportunities_created_mart):
+            problems.append(f"{r.rep_id} {r.month:%Y-%m}: missing from the mart")
+            continue
+        for col, tol in (
+            ("opportunities_created", 0),
+            ("cohort_won_count", 0),
+            ("cohort_open_count", 0),
+            ("cohort_win_rate", RATE_TOL),
+            ("cohort_open_share", RATE_TOL),
+        ):
+            if not _close(getattr(r, col), getattr(r, col + "_mart"), tol):
+                problems.append(
+                    f"{r.rep_id} {r.month:%Y-%m} {col}: expected {getattr(r, col)}, "
+                    f"mart {getattr(r, col + '_mart')}"
+                )
+    print(
+        f"\ncohort win rate: {len(exp)} rep-months with opportunities created compared, "
+        f"{int(exp['cohort_won_count'].sum())} won so far, "
+        f"{int(exp['cohort_open_count'].sum())} open"
+    )
+    assert exp["cohort_won_count"].sum() > 0 and exp["cohort_open_count"].sum() > 0
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])

@@ -88,8 +88,7 @@ final as (
         cast(aggregated.closed_count as integer) as closed_count,
         cast(aggregated.won_count as integer) as won_count,
         cast(aggregated.lost_count as integer) as lost_count,
-        cast({{ safe_divide('aggregated.won_count', 'aggregated.won_count + aggregated.lost_count') }} as double)
-            as win_rate_count,
+        cast({{ win_rate('aggregated.won_count', 'aggregated.lost_count') }} as double) as win_rate,
         cast(aggregated.won_cycle_days_mean as double) as won_cycle_days_mean,
         cast(aggregated.won_amount as decimal(38, 6)) as won_amount,
         cast(aggregated.won_list_amount as decimal(38, 6)) as won_list_amount,

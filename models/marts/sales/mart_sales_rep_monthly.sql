@@ -1,10 +1,17 @@
 {#- Rep x month scorecard (calendar months carrying their fiscal year / quarter / month from
     dim_date), in the reporting currency. Rows: every quota-carrying rep for every month from the
     first data month to the as_of month (zeros and NULL ratios where nothing happened), plus any
-    other owner (or '(unassigned)') in a month where they closed an opportunity, logged an activity
-    or hold a quota, so bookings and activities reconcile to the facts. Opportunities count in the
-    month of their close date, activities in the month of their activity date, both up to
-    as_of_date. Required activity is computed for the as_of month only. -#}
+    other owner (or '(unassigned)') in a month where they created or closed an opportunity, logged
+    an activity or hold a quota, so bookings and activities reconcile to the facts. Opportunities
+    count in the month of their close date (win rate) and in the month of their created date
+    (cohort win rate, pipeline created), activities in the month of their activity date, all up to
+    as_of_date. Selling time share divides by the rep's available hours: working days of the month
+    up to as_of_date x var selling_hours_per_day. Required activity is computed for the as_of month
+    only. Per-rep comparison: bookings, pipeline created, sales activities and win rate against
+    last month and the same month last year (NULL before the first data month), change and ratio,
+    and the rank among the month's peers (quota-carrying reps active in the month). Fiscal
+    quarter and year attainment: bookings from the period's first month to this one / the whole
+    period's quota. -#}
 with
 
 reps as (
@@ -110,6 +117,47 @@ closed_opportunities as (
 
 ),
 
+working_days as (
+
+    select
+        calendar.month_start_date,
+        sum(case when calendar.is_working_day then 1 else 0 end) as working_days
+    from calendar
+    cross join as_of
+    where calendar.date_day <= as_of.as_of_date
+    group by calendar.month_start_date
+
+),
+
+created_opportunities as (
+
+    select
+        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        cast({{ dbt.date_trunc('month', 'opportunities.created_date') }} as date) as month_start_date,
+        opportunities.amount_reporting,
+        {{ is_won_by('opportunities.is_won', 'opportunities.close_date', 'as_of.as_of_date') }} as is_won_so_far,
+        {{ is_open_at('opportunities.is_closed', 'opportunities.close_date', 'as_of.as_of_date') }}
+            as is_still_open
+    from opportunities
+    cross join as_of
+    where opportunities.created_date <= as_of.as_of_date
+
+),
+
+created_months as (
+
+    select
+        rep_id,
+        month_start_date,
+        count(*) as opportunities_created,
+        sum(amount_reporting) as pipeline_created_amount,
+        sum(case when is_won_so_far then 1 else 0 end) as cohort_won_count,
+        sum(case when is_still_open then 1 else 0 end) as cohort_open_count
+    from created_opportunities
+    group by rep_id, month_start_date
+
+),
+
 opportunity_months as (
 
     select
@@ -170,6 +218,42 @@ quota_months as (
 
 ),
 
+quota_periods as (
+
+    select
+        quota_months.rep_id,
+        calendar.fiscal_year,
+        calendar.fiscal_quarter,
+        quota_months.quota_amount
+    from quota_months
+    inner join calendar
+        on quota_months.month_start_date = calendar.date_day
+
+),
+
+quarter_quotas as (
+
+    select
+        rep_id,
+        fiscal_year,
+        fiscal_quarter,
+        sum(quota_amount) as quota_amount
+    from quota_periods
+    group by rep_id, fiscal_year, fiscal_quarter
+
+),
+
+year_quotas as (
+
+    select
+        rep_id,
+        fiscal_year,
+        sum(quota_amount) as quota_amount
+    from quota_periods
+    group by rep_id, fiscal_year
+
+),
+
 trailing_bookings as (
 
     select
@@ -222,6 +306,13 @@ grid as (
     select
         rep_id,
         month_start_date
+    from created_months
+
+    union
+
+    select
+        rep_id,
+        month_start_date
     from activity_months
 
     union
@@ -244,6 +335,7 @@ measured as (
         months.fiscal_month,
         months.fiscal_period_label,
         months.is_current_period,
+        reps.manager_id,
         reps.rep_label,
         reps.team,
         reps.region,
@@ -261,6 +353,10 @@ measured as (
         opportunity_months.won_cycle_days_median,
         opportunity_months.lost_cycle_days_mean,
         opportunity_months.lost_cycle_days_median,
+        coalesce(created_months.opportunities_created, 0) as opportunities_created,
+        coalesce(created_months.pipeline_created_amount, 0) as pipeline_created_amount,
+        coalesce(created_months.cohort_won_count, 0) as cohort_won_count,
+        coalesce(created_months.cohort_open_count, 0) as cohort_open_count,
         coalesce(activity_months.activity_count, 0) as activity_count,
         coalesce(activity_months.calls, 0) as calls,
         coalesce(activity_months.emails, 0) as emails,
@@ -270,6 +366,7 @@ measured as (
         coalesce(activity_months.customer_facing_activities, 0) as customer_facing_activities,
         coalesce(activity_months.customer_facing_duration_seconds, 0) as customer_facing_duration_seconds,
         coalesce(activity_months.logged_duration_seconds, 0) as logged_duration_seconds,
+        case when reps.rep_id is not null then coalesce(working_days.working_days, 0) end as working_days,
         quota_months.quota_amount,
         case when months.is_current_period then trailing_bookings.trailing_bookings_amount end
             as trailing_bookings_amount,
@@ -286,10 +383,16 @@ measured as (
         on
             grid.rep_id = opportunity_months.rep_id
             and grid.month_start_date = opportunity_months.month_start_date
+    left join created_months
+        on
+            grid.rep_id = created_months.rep_id
+            and grid.month_start_date = created_months.month_start_date
     left join activity_months
         on
             grid.rep_id = activity_months.rep_id
             and grid.month_start_date = activity_months.month_start_date
+    left join working_days
+        on grid.month_start_date = working_days.month_start_date
     left join quota_months
         on
             grid.rep_id = quota_months.rep_id
@@ -307,9 +410,13 @@ ratios as (
         *,
         {{ safe_divide('bookings_amount', 'bookings_won_count') }} as avg_deal_size,
         {{ safe_divide('renewal_bookings_amount', 'renewal_won_count') }} as renewal_avg_deal_size,
-        {{ safe_divide('won_count', 'won_count + lost_count') }} as win_rate_count,
-        {{ safe_divide('won_amount', 'won_amount + lost_amount') }} as win_rate_amount,
-        {{ safe_divide('customer_facing_duration_seconds', 'logged_duration_seconds') }} as selling_time_share,
+        {{ win_rate('won_count', 'lost_count') }} as win_rate,
+        {{ win_rate('won_amount', 'lost_amount') }} as win_rate_amount,
+        {{ cohort_share('cohort_won_count', 'opportunities_created') }} as cohort_win_rate,
+        {{ cohort_share('cohort_open_count', 'opportunities_created') }} as cohort_open_share,
+        {{ available_selling_hours('working_days') }} as available_selling_hours,
+        {{ selling_time_share('customer_facing_duration_seconds', available_selling_hours('working_days')) }}
+            as selling_time_share,
         {{ safe_divide('bookings_amount', 'quota_amount') }} as attainment,
         case when is_current_period then {{ quota_remaining('quota_amount', 'bookings_amount') }} end
             as quota_remaining_amount,
@@ -331,11 +438,128 @@ required as (
 
 ),
 
+prior_months as (
+
+    select
+        required.*,
+        required.is_quota_carrying and required.is_active_in_month as is_peer,
+        cast({{ dbt.dateadd('month', -1, 'required.month_start_date') }} as date) as last_month_start_date,
+        cast({{ dbt.dateadd('month', -12, 'required.month_start_date') }} as date) as last_year_month_start_date,
+        {{ dbt.dateadd('month', -1, 'required.month_start_date') }} >= first_data_month.first_month_start_date
+            as has_last_month,
+        {{ dbt.dateadd('month', -12, 'required.month_start_date') }} >= first_data_month.first_month_start_date
+            as has_last_year
+    from required
+    cross join first_data_month
+
+),
+
+compared as (
+
+    select
+        prior_months.*,
+        case
+            when prior_months.has_last_month then coalesce(last_month.bookings_amount, 0)
+        end as bookings_amount_last_month,
+        case
+            when prior_months.has_last_year then coalesce(last_year.bookings_amount, 0)
+        end as bookings_amount_last_year,
+        case
+            when prior_months.has_last_month then coalesce(last_month.pipeline_created_amount, 0)
+        end as pipeline_created_amount_last_month,
+        case
+            when prior_months.has_last_year then coalesce(last_year.pipeline_created_amount, 0)
+        end as pipeline_created_amount_last_year,
+        case
+            when prior_months.has_last_month then coalesce(last_month.sales_activities, 0)
+        end as sales_activities_last_month,
+        case
+            when prior_months.has_last_year then coalesce(last_year.sales_activities, 0)
+        end as sales_activities_last_year,
+        case
+            when prior_months.has_last_month then last_month.win_rate
+        end as win_rate_last_month,
+        case
+            when prior_months.has_last_year then last_year.win_rate
+        end as win_rate_last_year,
+        case
+            when prior_months.is_peer
+                then count(*) over (partition by prior_months.month_start_date, prior_months.is_peer)
+        end as peer_reps
+    from prior_months
+    left join required as last_month
+        on
+            prior_months.rep_id = last_month.rep_id
+            and prior_months.last_month_start_date = last_month.month_start_date
+    left join required as last_year
+        on
+            prior_months.rep_id = last_year.rep_id
+            and prior_months.last_year_month_start_date = last_year.month_start_date
+
+),
+
+ranked as (
+
+    select
+        *,
+        case
+            when is_peer
+                then rank() over (partition by month_start_date, is_peer order by bookings_amount desc)
+        end as bookings_amount_rank,
+        case
+            when is_peer
+                then rank() over (partition by month_start_date, is_peer order by pipeline_created_amount desc)
+        end as pipeline_created_amount_rank,
+        case
+            when is_peer
+                then rank() over (partition by month_start_date, is_peer order by sales_activities desc)
+        end as sales_activities_rank,
+        case
+            when is_peer and win_rate is not null
+                then rank() over (
+                        partition by month_start_date, is_peer, win_rate is null
+                        order by win_rate desc
+                    )
+        end as win_rate_rank,
+        sum(bookings_amount) over (
+            partition by rep_id, fiscal_year, fiscal_quarter
+            order by month_start_date
+            rows between unbounded preceding and current row
+        ) as fiscal_quarter_bookings_amount,
+        sum(bookings_amount) over (
+            partition by rep_id, fiscal_year
+            order by month_start_date
+            rows between unbounded preceding and current row
+        ) as fiscal_year_bookings_amount
+    from compared
+
+),
+
+with_period_quotas as (
+
+    select
+        ranked.*,
+        quarter_quotas.quota_amount as fiscal_quarter_quota_amount,
+        year_quotas.quota_amount as fiscal_year_quota_amount
+    from ranked
+    left join quarter_quotas
+        on
+            ranked.rep_id = quarter_quotas.rep_id
+            and ranked.fiscal_year = quarter_quotas.fiscal_year
+            and ranked.fiscal_quarter = quarter_quotas.fiscal_quarter
+    left join year_quotas
+        on
+            ranked.rep_id = year_quotas.rep_id
+            and ranked.fiscal_year = year_quotas.fiscal_year
+
+),
+
 final as (
 
     select
         -- ids
         rep_id,
+        manager_id,
 
         -- strings
         rep_label,
@@ -360,12 +584,20 @@ final as (
         cast(lost_count as integer) as lost_count,
         cast(won_amount as decimal(38, 6)) as won_amount,
         cast(lost_amount as decimal(38, 6)) as lost_amount,
-        cast(win_rate_count as double) as win_rate_count,
+        cast(win_rate as double) as win_rate,
         cast(win_rate_amount as double) as win_rate_amount,
         cast(won_cycle_days_mean as double) as won_cycle_days_mean,
         cast(won_cycle_days_median as double) as won_cycle_days_median,
         cast(lost_cycle_days_mean as double) as lost_cycle_days_mean,
         cast(lost_cycle_days_median as double) as lost_cycle_days_median,
+
+        -- numerics: cohort of the opportunities created in the month
+        cast(opportunities_created as bigint) as opportunities_created,
+        cast(pipeline_created_amount as decimal(38, 6)) as pipeline_created_amount,
+        cast(cohort_won_count as bigint) as cohort_won_count,
+        cast(cohort_open_count as bigint) as cohort_open_count,
+        cast(cohort_win_rate as double) as cohort_win_rate,
+        cast(cohort_open_share as double) as cohort_open_share,
 
         -- numerics: activities
         cast(activity_count as integer) as activity_count,
@@ -377,6 +609,8 @@ final as (
         cast(customer_facing_activities as integer) as customer_facing_activities,
         cast(customer_facing_duration_seconds as bigint) as customer_facing_duration_seconds,
         cast(logged_duration_seconds as bigint) as logged_duration_seconds,
+        cast(working_days as bigint) as working_days,
+        cast(available_selling_hours as double) as available_selling_hours,
         cast(selling_time_share as double) as selling_time_share,
 
         -- numerics: quota and required activity
@@ -388,9 +622,59 @@ final as (
         cast(deals_needed as double) as deals_needed,
         cast(deals_needed * trailing_activities_per_won_deal as double) as activities_needed,
 
+        -- numerics: quarter and fiscal year attainment (bookings to the month / the period's quota)
+        cast(fiscal_quarter_bookings_amount as decimal(38, 6)) as fiscal_quarter_bookings_amount,
+        cast(fiscal_quarter_quota_amount as decimal(38, 6)) as fiscal_quarter_quota_amount,
+        cast({{ safe_divide('fiscal_quarter_bookings_amount', 'fiscal_quarter_quota_amount') }} as double)
+            as fiscal_quarter_attainment,
+        cast(fiscal_year_bookings_amount as decimal(38, 6)) as fiscal_year_bookings_amount,
+        cast(fiscal_year_quota_amount as decimal(38, 6)) as fiscal_year_quota_amount,
+        cast({{ safe_divide('fiscal_year_bookings_amount', 'fiscal_year_quota_amount') }} as double)
+            as fiscal_year_attainment,
+
+        -- numerics: comparison with last month and the same month last year, rank among peers
+        cast(peer_reps as bigint) as peer_reps,
+        cast(bookings_amount_last_month as decimal(38, 6)) as bookings_amount_last_month,
+        cast(bookings_amount - bookings_amount_last_month as decimal(38, 6)) as bookings_amount_change_vs_last_month,
+        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_month') }} as double)
+            as bookings_amount_ratio_vs_last_month,
+        cast(bookings_amount_last_year as decimal(38, 6)) as bookings_amount_last_year,
+        cast(bookings_amount - bookings_amount_last_year as decimal(38, 6)) as bookings_amount_change_vs_last_year,
+        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_year') }} as double)
+            as bookings_amount_ratio_vs_last_year,
+        cast(bookings_amount_rank as bigint) as bookings_amount_rank,
+        cast(pipeline_created_amount_last_month as decimal(38, 6)) as pipeline_created_amount_last_month,
+        cast(pipeline_created_amount - pipeline_created_amount_last_month as decimal(38, 6))
+            as pipeline_created_amount_change_vs_last_month,
+        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_month') }} as double)
+            as pipeline_created_amount_ratio_vs_last_month,
+        cast(pipeline_created_amount_last_year as decimal(38, 6)) as pipeline_created_amount_last_year,
+        cast(pipeline_created_amount - pipeline_created_amount_last_year as decimal(38, 6))
+            as pipeline_created_amount_change_vs_last_year,
+        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_year') }} as double)
+            as pipeline_created_amount_ratio_vs_last_year,
+        cast(pipeline_created_amount_rank as bigint) as pipeline_created_amount_rank,
+        cast(sales_activities_last_month as bigint) as sales_activities_last_month,
+        cast(sales_activities - sales_activities_last_month as bigint) as sales_activities_change_vs_last_month,
+        cast({{ safe_divide('sales_activities', 'sales_activities_last_month') }} as double)
+            as sales_activities_ratio_vs_last_month,
+        cast(sales_activities_last_year as bigint) as sales_activities_last_year,
+        cast(sales_activities - sales_activities_last_year as bigint) as sales_activities_change_vs_last_year,
+        cast({{ safe_divide('sales_activities', 'sales_activities_last_year') }} as double)
+            as sales_activities_ratio_vs_last_year,
+        cast(sales_activities_rank as bigint) as sales_activities_rank,
+        cast(win_rate_last_month as double) as win_rate_last_month,
+        cast(win_rate - win_rate_last_month as double) as win_rate_change_vs_last_month,
+        cast({{ safe_divide('win_rate', 'win_rate_last_month') }} as double) as win_rate_ratio_vs_last_month,
+        cast(win_rate_last_year as double) as win_rate_last_year,
+        cast(win_rate - win_rate_last_year as double) as win_rate_change_vs_last_year,
+        cast({{ safe_divide('win_rate', 'win_rate_last_year') }} as double) as win_rate_ratio_vs_last_year,
+        cast(win_rate_rank as bigint) as win_rate_rank,
+
         -- booleans
         is_quota_carrying,
         is_active_in_month,
+        is_peer,
         {{ is_attainment_met('attainment') }} as is_attainment_met,
         is_current_period,
 
@@ -398,7 +682,7 @@ final as (
         month_start_date,
         month_end_date
 
-    from required
+    from with_period_quotas
 
 )
 

@@ -74,7 +74,17 @@ pipeline_created as (
     select
         dim_date.week_start_date,
         count(*) as opportunities_created,
-        sum(opportunities.amount_reporting) as pipeline_created
+        sum(opportunities.amount_reporting) as pipeline_created,
+        sum(
+            case
+                when {{ is_won_by('opportunities.is_won', 'opportunities.close_date', as_of_date()) }} then 1 else 0
+            end
+        ) as cohort_won_count,
+        sum(
+            case
+                when {{ is_open_at('opportunities.is_closed', 'opportunities.close_date', as_of_date()) }} then 1 else 0
+            end
+        ) as cohort_open_count
     from opportunities
     inner join dim_date
         on opportunities.created_date = dim_date.date_day
@@ -152,6 +162,8 @@ joined as (
         coalesce(plan_vs_actual_weekly.actual_bookings, 0) as bookings,
         coalesce(pipeline_created.pipeline_created, 0) as pipeline_created,
         coalesce(pipeline_created.opportunities_created, 0) as opportunities_created,
+        coalesce(pipeline_created.cohort_won_count, 0) as cohort_won_count,
+        coalesce(pipeline_created.cohort_open_count, 0) as cohort_open_count,
         coalesce(closed.opportunities_won, 0) as opportunities_won,
         coalesce(closed.opportunities_lost, 0) as opportunities_lost,
         coalesce(closed.won_amount, 0) as won_amount,
@@ -202,9 +214,12 @@ final as (
         cast(opportunities_created as bigint) as opportunities_created,
         cast(opportunities_won as bigint) as opportunities_won,
         cast(opportunities_lost as bigint) as opportunities_lost,
-        cast({{ safe_divide('opportunities_won', 'opportunities_won + opportunities_lost') }} as double)
-            as win_rate,
-        cast({{ safe_divide('won_amount', 'won_amount + lost_amount') }} as double) as win_rate_amount,
+        cast({{ win_rate('opportunities_won', 'opportunities_lost') }} as double) as win_rate,
+        cast({{ win_rate('won_amount', 'lost_amount') }} as double) as win_rate_amount,
+        cast(cohort_won_count as bigint) as cohort_won_count,
+        cast(cohort_open_count as bigint) as cohort_open_count,
+        cast({{ cohort_share('cohort_won_count', 'opportunities_created') }} as double) as cohort_win_rate,
+        cast({{ cohort_share('cohort_open_count', 'opportunities_created') }} as double) as cohort_open_share,
 
         -- top of funnel
         cast(demo_requests as bigint) as demo_requests,

@@ -1,0 +1,387 @@
+{#- Rep x ISO week (Monday start, dim_date.week_start_date) comparison: each rep's bookings,
+    pipeline created, sales activities and win rate this week against last week and the same week
+    a year earlier (52 weeks before: the same weekday span), with the change (this - that) and the
+    ratio (this / that), and the rep's rank among the week's peers: quota-carrying reps active in
+    the week (a quota > 0 in the week's month, an activity, or an opportunity closed in the week;
+    macro is_rep_active_in_month). Rows: every quota-carrying rep for every week from the first
+    data week to the week of as_of_date, plus any other owner (or '(unassigned)') in a week where
+    they created or closed an opportunity or logged an activity. Everything up to as_of_date; a
+    comparison week before the first data week is NULL, never 0. -#}
+with
+
+reps as (
+
+    select * from {{ ref('dim_rep') }}
+
+),
+
+opportunities as (
+
+    select * from {{ ref('int_opportunities') }}
+
+),
+
+activities as (
+
+    select * from {{ ref('int_activities_classified') }}
+
+),
+
+quotas as (
+
+    select * from {{ ref('int_rep_quotas_monthly') }}
+
+),
+
+calendar as (
+
+    select * from {{ ref('dim_date') }}
+
+),
+
+as_of as (
+
+    select
+        calendar.date_day as as_of_date,
+        calendar.week_start_date as as_of_week_start_date
+    from calendar
+    where calendar.date_day = {{ as_of_date() }}
+
+),
+
+closed_weeks as (
+
+    select
+        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        calendar.week_start_date,
+        sum(case when opportunities.is_won and opportunities.is_bookings then opportunities.amount_reporting else 0 end)
+            as bookings_amount,
+        sum(case when opportunities.is_won and opportunities.is_bookings then 1 else 0 end) as bookings_won_count,
+        sum(case when opportunities.is_won then 1 else 0 end) as won_count,
+        sum(case when opportunities.is_lost then 1 else 0 end) as lost_count
+    from opportunities
+    inner join calendar
+        on opportunities.close_date = calendar.date_day
+    cross join as_of
+    where
+        opportunities.is_closed
+        and opportunities.close_date <= as_of.as_of_date
+    group by
+        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}'),
+        calendar.week_start_date
+
+),
+
+created_weeks as (
+
+    select
+        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        calendar.week_start_date,
+        count(*) as opportunities_created,
+        sum(opportunities.amount_reporting) as pipeline_created_amount
+    from opportunities
+    inner join calendar
+        on opportunities.created_date = calendar.date_day
+    cross join as_of
+    where opportunities.created_date <= as_of.as_of_date
+    group by
+        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}'),
+        calendar.week_start_date
+
+),
+
+activity_weeks as (
+
+    select
+        coalesce(activities.rep_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        calendar.week_start_date,
+        count(*) as activity_count,
+        sum(case when activities.is_sales_activity then 1 else 0 end) as sales_activities
+    from activities
+    inner join calendar
+        on activities.activity_date = calendar.date_day
+    cross join as_of
+    where activities.activity_date <= as_of.as_of_date
+    group by
+        coalesce(activities.rep_id, '{{ var("unassigned_rep_id") }}'),
+        calendar.week_start_date
+
+),
+
+quota_months as (
+
+    select
+        rep_id,
+        month_start_date,
+        sum(quota_amount_reporting) as quota_amount
+    from quotas
+    group by rep_id, month_start_date
+
+),
+
+first_data_week as (
+
+    select min(week_start_date) as first_week_start_date
+    from (
+        select week_start_date from created_weeks
+        union all
+        select week_start_date from closed_weeks
+        union all
+        select week_start_date from activity_weeks
+    ) as data_weeks
+
+),
+
+weeks as (
+
+    select distinct calendar.week_start_date
+    from calendar
+    cross join as_of
+    cross join first_data_week
+    where
+        calendar.week_start_date >= first_data_week.first_week_start_date
+        and calendar.week_start_date <= as_of.as_of_week_start_date
+
+),
+
+grid as (
+
+    select
+        reps.rep_id,
+        weeks.week_start_date
+    from reps
+    cross join weeks
+    where reps.is_quota_carrying
+
+    union
+
+    select
+        rep_id,
+        week_start_date
+    from closed_weeks
+
+    union
+
+    select
+        rep_id,
+        week_start_date
+    from created_weeks
+
+    union
+
+    select
+        rep_id,
+        week_start_date
+    from activity_weeks
+
+),
+
+measured as (
+
+    select
+        grid.rep_id,
+        grid.week_start_date,
+        reps.rep_label,
+        reps.team,
+        reps.region,
+        reps.manager_id,
+        coalesce(reps.is_quota_carrying, false) as is_quota_carrying,
+        coalesce(closed_weeks.bookings_amount, 0) as bookings_amount,
+        coalesce(closed_weeks.bookings_won_count, 0) as bookings_won_count,
+        coalesce(closed_weeks.won_count, 0) as won_count,
+        coalesce(closed_weeks.lost_count, 0) as lost_count,
+        {{ win_rate('coalesce(closed_weeks.won_count, 0)', 'coalesce(closed_weeks.lost_count, 0)') }} as win_rate,
+        coalesce(created_weeks.opportunities_created, 0) as opportunities_created,
+        coalesce(created_weeks.pipeline_created_amount, 0) as pipeline_created_amount,
+        coalesce(activity_weeks.activity_count, 0) as activity_count,
+        coalesce(activity_weeks.sales_activities, 0) as sales_activities,
+        coalesce(reps.is_quota_carrying, false)
+        and {{ is_rep_active_in_month(
+            'quota_months.quota_amount',
+            'coalesce(activity_weeks.activity_count, 0)',
+            'coalesce(closed_weeks.won_count, 0) + coalesce(closed_weeks.lost_count, 0)'
+        ) }} as is_peer
+    from grid
+    left join reps
+        on grid.rep_id = reps.rep_id
+    left join closed_weeks
+        on
+            grid.rep_id = closed_weeks.rep_id
+            and grid.week_start_date = closed_weeks.week_start_date
+    left join created_weeks
+        on
+            grid.rep_id = created_weeks.rep_id
+            and grid.week_start_date = created_weeks.week_start_date
+    left join activity_weeks
+        on
+            grid.rep_id = activity_weeks.rep_id
+            and grid.week_start_date = activity_weeks.week_start_date
+    left join quota_months
+        on
+            grid.rep_id = quota_months.rep_id
+            and cast({{ dbt.date_trunc('month', 'grid.week_start_date') }} as date) = quota_months.month_start_date
+
+),
+
+prior_weeks as (
+
+    select
+        measured.*,
+        cast({{ dbt.dateadd('day', -7, 'measured.week_start_date') }} as date) as last_week_start_date,
+        cast({{ dbt.dateadd('day', -364, 'measured.week_start_date') }} as date) as last_year_start_date,
+        {{ dbt.dateadd('day', -7, 'measured.week_start_date') }} >= first_data_week.first_week_start_date
+            as has_last_week,
+        {{ dbt.dateadd('day', -364, 'measured.week_start_date') }} >= first_data_week.first_week_start_date
+            as has_last_year
+    from measured
+    cross join first_data_week
+
+),
+
+compared as (
+
+    select
+        prior_weeks.*,
+        case
+            when prior_weeks.has_last_week then coalesce(last_week.bookings_amount, 0)
+        end as bookings_amount_last_week,
+        case
+            when prior_weeks.has_last_year then coalesce(last_year.bookings_amount, 0)
+        end as bookings_amount_last_year,
+        case
+            when prior_weeks.has_last_week then coalesce(last_week.pipeline_created_amount, 0)
+        end as pipeline_created_amount_last_week,
+        case
+            when prior_weeks.has_last_year then coalesce(last_year.pipeline_created_amount, 0)
+        end as pipeline_created_amount_last_year,
+        case
+            when prior_weeks.has_last_week then coalesce(last_week.sales_activities, 0)
+        end as sales_activities_last_week,
+        case
+            when prior_weeks.has_last_year then coalesce(last_year.sales_activities, 0)
+        end as sales_activities_last_year,
+        case
+            when prior_weeks.has_last_week then last_week.win_rate
+        end as win_rate_last_week,
+        case
+            when prior_weeks.has_last_year then last_year.win_rate
+        end as win_rate_last_year,
+        case
+            when prior_weeks.is_peer
+                then count(*) over (partition by prior_weeks.week_start_date, prior_weeks.is_peer)
+        end as peer_reps
+    from prior_weeks
+    left join measured as last_week
+        on
+            prior_weeks.rep_id = last_week.rep_id
+            and prior_weeks.last_week_start_date = last_week.week_start_date
+    left join measured as last_year
+        on
+            prior_weeks.rep_id = last_year.rep_id
+            and prior_weeks.last_year_start_date = last_year.week_start_date
+
+),
+
+ranked as (
+
+    select
+        *,
+        case
+            when is_peer
+                then rank() over (partition by week_start_date, is_peer order by bookings_amount desc)
+        end as bookings_amount_rank,
+        case
+            when is_peer
+                then rank() over (partition by week_start_date, is_peer order by pipeline_created_amount desc)
+        end as pipeline_created_amount_rank,
+        case
+            when is_peer
+                then rank() over (partition by week_start_date, is_peer order by sales_activities desc)
+        end as sales_activities_rank,
+        case
+            when is_peer and win_rate is not null
+                then rank() over (
+                        partition by week_start_date, is_peer, win_rate is null
+                        order by win_rate desc
+                    )
+        end as win_rate_rank
+    from compared
+
+),
+
+final as (
+
+    select
+        -- ids
+        rep_id,
+        manager_id,
+
+        -- strings
+        rep_label,
+        team,
+        region,
+
+        -- numerics: this week
+        cast(bookings_won_count as bigint) as bookings_won_count,
+        cast(won_count as bigint) as won_count,
+        cast(lost_count as bigint) as lost_count,
+        cast(opportunities_created as bigint) as opportunities_created,
+        cast(activity_count as bigint) as activity_count,
+        cast(peer_reps as bigint) as peer_reps,
+
+        -- numerics: each metric this week, last week, the same week last year, change, ratio, rank
+        cast(bookings_amount as decimal(38, 6)) as bookings_amount,
+        cast(bookings_amount_last_week as decimal(38, 6)) as bookings_amount_last_week,
+        cast(bookings_amount - bookings_amount_last_week as decimal(38, 6)) as bookings_amount_change_vs_last_week,
+        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_week') }} as double)
+            as bookings_amount_ratio_vs_last_week,
+        cast(bookings_amount_last_year as decimal(38, 6)) as bookings_amount_last_year,
+        cast(bookings_amount - bookings_amount_last_year as decimal(38, 6)) as bookings_amount_change_vs_last_year,
+        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_year') }} as double)
+            as bookings_amount_ratio_vs_last_year,
+        cast(bookings_amount_rank as bigint) as bookings_amount_rank,
+        cast(pipeline_created_amount as decimal(38, 6)) as pipeline_created_amount,
+        cast(pipeline_created_amount_last_week as decimal(38, 6)) as pipeline_created_amount_last_week,
+        cast(pipeline_created_amount - pipeline_created_amount_last_week as decimal(38, 6))
+            as pipeline_created_amount_change_vs_last_week,
+        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_week') }} as double)
+            as pipeline_created_amount_ratio_vs_last_week,
+        cast(pipeline_created_amount_last_year as decimal(38, 6)) as pipeline_created_amount_last_year,
+        cast(pipeline_created_amount - pipeline_created_amount_last_year as decimal(38, 6))
+            as pipeline_created_amount_change_vs_last_year,
+        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_year') }} as double)
+            as pipeline_created_amount_ratio_vs_last_year,
+        cast(pipeline_created_amount_rank as bigint) as pipeline_created_amount_rank,
+        cast(sales_activities as bigint) as sales_activities,
+        cast(sales_activities_last_week as bigint) as sales_activities_last_week,
+        cast(sales_activities - sales_activities_last_week as bigint) as sales_activities_change_vs_last_week,
+        cast({{ safe_divide('sales_activities', 'sales_activities_last_week') }} as double)
+            as sales_activities_ratio_vs_last_week,
+        cast(sales_activities_last_year as bigint) as sales_activities_last_year,
+        cast(sales_activities - sales_activities_last_year as bigint) as sales_activities_change_vs_last_year,
+        cast({{ safe_divide('sales_activities', 'sales_activities_last_year') }} as double)
+            as sales_activities_ratio_vs_last_year,
+        cast(sales_activities_rank as bigint) as sales_activities_rank,
+        cast(win_rate as double) as win_rate,
+        cast(win_rate_last_week as double) as win_rate_last_week,
+        cast(win_rate - win_rate_last_week as double) as win_rate_change_vs_last_week,
+        cast({{ safe_divide('win_rate', 'win_rate_last_week') }} as double) as win_rate_ratio_vs_last_week,
+        cast(win_rate_last_year as double) as win_rate_last_year,
+        cast(win_rate - win_rate_last_year as double) as win_rate_change_vs_last_year,
+        cast({{ safe_divide('win_rate', 'win_rate_last_year') }} as double) as win_rate_ratio_vs_last_year,
+        cast(win_rate_rank as bigint) as win_rate_rank,
+
+        -- booleans
+        is_quota_carrying,
+        is_peer,
+        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean) as is_complete_week,
+
+        -- dates
+        cast(week_start_date as date) as week_start_date,
+        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} as date) as week_end_date
+
+    from ranked
+
+)
+
+select * from final
