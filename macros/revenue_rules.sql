@@ -49,3 +49,11 @@
 {% macro non_revenue_invoice_statuses() -%}
     ('void', 'draft')
 {%- endmacro %}
+
+{#- When a subscription ended (a timestamp): Stripe sets ended_at on every ended subscription; a
+    canceled one exported without it ends at its scheduled cancel_at, else when it was canceled.
+    NULL while it runs (a cancel_at of an active subscription is a future end, not an end). Used
+    for the MRR of its items and for the churn date of fct_customer_churns. -#}
+{% macro subscription_ended_at(status, ended_at, cancel_at, canceled_at) -%}
+    coalesce({{ ended_at }}, case when {{ status }} = 'canceled' then coalesce({{ cancel_at }}, {{ canceled_at }}) end)
+{%- endmacro %}
