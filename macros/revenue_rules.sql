@@ -1,10 +1,12 @@
 {#- Revenue rules, each defined once (METRICS.md "Identity" and "Revenue"). -#}
 
-{#- Customer segment: the size band of the CRM account from its number of employees.
-    NULL employees (or no matched account) is 'unknown'. -#}
+{#- The one size-band scheme of the project (METRICS.md "Customer"): the size band of a CRM
+    account from its number of employees, SMB < 100, Mid-Market 100-999, Enterprise 1000+;
+    NULL or negative employees (or no matched account) is 'unknown'. The revenue marts' segment
+    and dim_account's size band and segment. -#}
 {% macro employee_size_band(employees) -%}
     case
-        when {{ employees }} is null then 'unknown'
+        when {{ employees }} is null or {{ employees }} < 0 then 'unknown'
         when {{ employees }} < 100 then 'SMB'
         when {{ employees }} < 1000 then 'Mid-Market'
         else 'Enterprise'
