@@ -5,7 +5,8 @@
     and ended by this month's measure date; a churn with no such end (the MRR fell to 0 by a
     removed item, a trial or a full discount) is dated on the month's measure date
     (churn_date_basis says which). The cancellation request date (Stripe's canceled_at) is
-    published beside it. With its CRM account (fct_mrr_movements' match; dim_account's name). -#}
+    published beside it, and the cancellation reason and feedback of that subscription (Stripe
+    cancellation_details). With its CRM account (fct_mrr_movements' match; dim_account's name). -#}
 with
 
 movements as (
@@ -58,7 +59,9 @@ subscription_ends as (
         {{ to_company_date('started_at') }} as started_date,
         {{ to_company_date(subscription_ended_at('status', 'ended_at', 'cancel_at', 'canceled_at')) }}
             as ended_date,
-        {{ to_company_date('canceled_at') }} as cancel_requested_date
+        {{ to_company_date('canceled_at') }} as cancel_requested_date,
+        cancellation_reason,
+        cancellation_feedback
     from subscriptions
     -- as for MRR: an incomplete subscription never earned any
     where status not in ('incomplete', 'incomplete_expired')
@@ -75,6 +78,8 @@ ending_subscriptions as (
         subscription_ends.subscription_id,
         subscription_ends.ended_date,
         subscription_ends.cancel_requested_date,
+        subscription_ends.cancellation_reason,
+        subscription_ends.cancellation_feedback,
         row_number() over (
             partition by churns.customer_id, churns.month_start_date
             order by subscription_ends.ended_date desc, subscription_ends.subscription_id desc
@@ -106,6 +111,8 @@ final as (
             case when ending_subscriptions.subscription_id is not null then 'subscription_end' else 'measure_date' end
             as {{ dbt.type_string() }}
         ) as churn_date_basis,
+        cast(ending_subscriptions.cancellation_reason as {{ dbt.type_string() }}) as cancellation_reason,
+        cast(ending_subscriptions.cancellation_feedback as {{ dbt.type_string() }}) as cancellation_feedback,
 
         -- numerics
         cast(churns.churn_mrr as decimal(38, 6)) as churn_mrr,
