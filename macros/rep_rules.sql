@@ -1,6 +1,6 @@
 {#- Rep, account and activity rules, each defined once here (METRICS.md "Sales": revenue per rep,
-    quota attainment, sales activities, selling time share, required activity; "Customer":
-    size band). Used by models/intermediate/activities, dim_rep, dim_account and the rep marts. -#}
+    quota attainment, sales activities, selling time share, required activity; the size band
+    is employee_size_band in revenue_rules.sql). Used by models/intermediate/activities, dim_rep, dim_account and the rep marts. -#}
 
 {#- Quota-carrying role of a CRM user: the AE role. dim_rep also counts any user with a quota row
     as quota-carrying (a manager or SDR given a quota carries it). -#}
@@ -13,21 +13,6 @@
     access rules. -#}
 {% macro rep_label(rep_id) -%}
     'Rep ' || {{ dbt.right(rep_id, 4) }}
-{%- endmacro %}
-
-{#- Size band of an account from its number of employees (the customer-mix dimension):
-    1-49, 50-199, 200-999, 1000-4999, 5000+; NULL or negative employees = 'unknown'. (The revenue
-    segment SMB / Mid-Market / Enterprise is a coarser rule: employee_size_band in
-    revenue_rules.sql.) -#}
-{% macro account_size_band(employees) -%}
-    case
-        when {{ employees }} is null or {{ employees }} < 0 then 'unknown'
-        when {{ employees }} < 50 then '1-49'
-        when {{ employees }} < 200 then '50-199'
-        when {{ employees }} < 1000 then '200-999'
-        when {{ employees }} < 5000 then '1000-4999'
-        else '5000+'
-    end
 {%- endmacro %}
 
 {#- The CRM object a polymorphic id (who_id / what_id) points to, by the Salesforce key prefix:

@@ -1,10 +1,12 @@
 {#- Revenue rules, each defined once (METRICS.md "Identity" and "Revenue"). -#}
 
-{#- Customer segment: the size band of the CRM account from its number of employees.
-    NULL employees (or no matched account) is 'unknown'. -#}
+{#- The one size-band scheme of the project (METRICS.md "Customer"): the size band of a CRM
+    account from its number of employees, SMB < 100, Mid-Market 100-999, Enterprise 1000+;
+    NULL or negative employees (or no matched account) is 'unknown'. The revenue marts' segment
+    and dim_account's size band and segment. -#}
 {% macro employee_size_band(employees) -%}
     case
-        when {{ employees }} is null then 'unknown'
+        when {{ employees }} is null or {{ employees }} < 0 then 'unknown'
         when {{ employees }} < 100 then 'SMB'
         when {{ employees }} < 1000 then 'Mid-Market'
         else 'Enterprise'
@@ -48,4 +50,12 @@
 {#- Statuses of an invoice that never count as invoiced revenue. -#}
 {% macro non_revenue_invoice_statuses() -%}
     ('void', 'draft')
+{%- endmacro %}
+
+{#- When a subscription ended (a timestamp): Stripe sets ended_at on every ended subscription; a
+    canceled one exported without it ends at its scheduled cancel_at, else when it was canceled.
+    NULL while it runs (a cancel_at of an active subscription is a future end, not an end). Used
+    for the MRR of its items and for the churn date of fct_customer_churns. -#}
+{% macro subscription_ended_at(status, ended_at, cancel_at, canceled_at) -%}
+    coalesce({{ ended_at }}, case when {{ status }} = 'canceled' then coalesce({{ cancel_at }}, {{ canceled_at }}) end)
 {%- endmacro %}

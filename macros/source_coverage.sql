@@ -58,7 +58,8 @@
     (the latest business date no later than the day its row was loaded, for activity tables
     only: a record dated after its own load is a defect and never moves "today"), and
     last_landed_date (the latest landing day: the date of a dated file, else the day of the run
-    that loaded it; unlike the load time it is the same for a daily and a full build). -#}
+    that loaded it; unlike the load time it is the same for a daily and a full build) and
+    last_landed_rows (the rows landed on that day: the last load). -#}
 {% macro source_coverage_sql() -%}
     {%- for entry in coverage_source_tables() %}
         {%- if entry.role not in ('activity', 'plan', 'reference') -%}
@@ -85,7 +86,9 @@
         {%- else -%}
         cast(null as date)
         {%- endif %} as latest_event_date,
-        cast(max(_landed_date) as date) as last_landed_date
+        cast(max(_landed_date) as date) as last_landed_date,
+        sum(case when _landed_date = (select max(_landed_date) from {{ relation }}) then 1 else 0 end)
+            as last_landed_rows
     from {{ relation }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}

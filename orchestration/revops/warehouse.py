@@ -118,8 +118,9 @@ def raw_table_ddl(table: Table) -> str:
 
 def ensure_raw_tables(con: duckdb.DuckDBPyConnection, tables: list[Table] | None = None) -> None:
     """Create every raw schema and table of the contract that does not exist yet, and add the
-    contract and lineage columns that a table created by an older version lacks (e.g. a column
-    the contract gained since, or _landed_date; its existing rows keep NULL there)."""
+    columns that a table created by an older version lacks: a contract column added since (e.g.
+    an optional CRM field) and the lineage columns (e.g. _landed_date). Existing rows keep NULL
+    there, as a file without an optional column loads it."""
     tables = tables if tables is not None else all_tables()
     for schema in sorted({t.raw_schema for t in tables}):
         con.execute(f"create schema if not exists {schema}")
@@ -131,9 +132,10 @@ def ensure_raw_tables(con: duckdb.DuckDBPyConnection, tables: list[Table] | None
         ).fetchall()
     )
     for table in tables:
-        wanted = [(c.name, c.duckdb_type) for c in table.columns] + list(LINEAGE_COLUMNS.items())
-        for name, dtype in wanted:
+        wanted = [(f'"{c.name}"', c.name, c.duckdb_type) for c in table.columns]
+        wanted += [(name, name, dtype) for name, dtype in LINEAGE_COLUMNS.items()]
+        for quoted, name, dtype in wanted:
             if (table.qualified_name, name) not in present:
                 con.execute(
-                    f'alter table {table.qualified_name} add column if not exists "{name}" {dtype}'
+                    f"alter table {table.qualified_name} add column if not exists {quoted} {dtype}"
                 )

@@ -647,3 +647,76 @@ def test_rep_monthly_cohort_win_rate(expected: dict) -> None:
     )
     assert exp["cohort_won_count"].sum() > 0 and exp["cohort_open_count"].sum() > 0
     assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+def _week_start(days: pd.Series) -> pd.Series:
+    return days - pd.to_timedelta(days.dt.weekday, unit="D")
+
+
+@pytest.mark.slow
+def test_scorecard_red_accounts_with_lost_deals_every_week(expected: dict) -> None:
+    """METRICS.md scorecard red: the accounts with a deal closed-lost in the week (an account
+    once, an opportunity without an account on its own), in every week, not only the week of a
+    month end."""
+    opps = expected["opps"]
+    lost = opps[opps["is_lost"] & opps["close_date"].notna()]
+    lost = lost[lost["close_date"] <= expected["as_of"]].copy()
+    lost["week"] = _week_start(lost["close_date"])
+    lost["account_key"] = lost["account_id"].where(
+        lost["account_id"].notna(), "opportunity:" + lost["opportunity_id"]
+    )
+    exp = lost.groupby("week")["account_key"].nunique()
+    mart = _query(
+        expected["warehouse"],
+        "select week_start_date as week, accounts_with_lost_deals "
+        "from marts.mart_revenue_scorecard_weekly",
+    )
+    mart["week"] = pd.to_datetime(mart["week"])
+    got = mart.set_index("week")["accounts_with_lost_deals"]
+    problems = [
+        f"{week:%Y-%m-%d}: expected {exp.get(week, 0)}, mart {got.get(week)}"
+        for week in sorted(set(exp.index) | set(got.index))
+        if exp.get(week, 0) != got.get(week)
+    ]
+    print(f"\nscorecard red: {len(got)} weeks compared, {int(exp.sum())} lost-deal accounts")
+    assert (exp > 0).sum() >= 20, "too few weeks with losses to cross-check"
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.slow
+def test_loss_reasons_per_month(expected: dict) -> None:
+    """METRICS.md loss reasons: closed-lost count and amount per close month by the CRM's loss
+    reason (trimmed, blank = unknown), summed over competitors."""
+    opps = expected["opps"]
+    fields = read_table(expected["landing"], "crm", "opportunity")[["id", "loss_reason_c"]]
+    lost = opps[opps["is_lost"] & opps["close_date"].notna()]
+    lost = lost[lost["close_date"] <= expected["as_of"]].merge(
+        fields, left_on="opportunity_id", right_on="id"
+    )
+    reason = lost["loss_reason_c"].astype("string").str.strip()
+    lost["loss_reason"] = reason.where(reason.notna() & (reason != ""), "unknown")
+    # a negative amount is a source defect, kept out of every amount (the deal still counts)
+    lost["amount_usd"] = lost["amount_usd"].where(lost["amount_usd"] >= 0)
+    exp = lost.groupby(["close_month", "loss_reason"]).agg(
+        n=("opportunity_id", "size"), amount=("amount_usd", "sum")
+    )
+    mart = _query(
+        expected["warehouse"],
+        "select month_start_date, loss_reason, sum(lost_opportunities) as n, "
+        "cast(sum(lost_amount) as double) as amount from marts.mart_loss_reasons_monthly "
+        "group by all",
+    )
+    mart["month_start_date"] = pd.to_datetime(mart["month_start_date"])
+    got = mart.set_index(["month_start_date", "loss_reason"])
+    problems = [
+        f"{key}: expected {exp.loc[key].tolist() if key in exp.index else None}, "
+        f"mart {got.loc[key].tolist() if key in got.index else None}"
+        for key in sorted(set(exp.index) | set(got.index))
+        if key not in exp.index
+        or key not in got.index
+        or exp.loc[key, "n"] != got.loc[key, "n"]
+        or not _close(exp.loc[key, "amount"], got.loc[key, "amount"], MONEY_TOL)
+    ]
+    print(f"\nloss reasons: {len(exp)} month x reason cells compared")
+    assert lost["loss_reason"].nunique() >= 4, "too few reasons to cross-check"
+    assert not problems, f"{len(problems)} differences:\n" + "\n".join(problems[:40])

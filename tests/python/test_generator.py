@@ -460,3 +460,36 @@ def test_leading_indicator_plan_tracks_the_history(clean):
     for column, total in actual.items():
         planned = pd.to_numeric(plan.loc[history, column]).sum()
         assert 0.75 * total < planned < 1.25 * total, (column, planned, total)
+
+
+def test_loss_reasons_only_on_lost_deals_and_sometimes_blank(clean):
+    """Loss reason and competitor are filled on closed-lost opportunities only; about one loss
+    in ten has no reason (reps leave it), and a deal lost to a competitor names it."""
+    opp = _csv(clean, "crm", "opportunity")
+    lost = opp["stage_name"] == "Closed Lost"
+    assert (opp.loc[~lost, ["loss_reason_c", "competitor_c"]] == "").all().all()
+    reasons = opp.loc[lost, "loss_reason_c"]
+    blank = (reasons == "").mean()
+    assert 0.02 < blank < 0.25, blank
+    assert reasons[reasons != ""].nunique() >= 4
+    to_rival = opp[lost & (opp["loss_reason_c"] == "Lost to Competitor")]
+    assert len(to_rival) and (to_rival["competitor_c"] != "").all()
+
+
+def test_cancellation_details_only_on_canceled_subscriptions(clean):
+    """Stripe's cancellation_details are all null until a cancellation is requested; then the
+    reason is set, mostly requested by the customer, some after failed payments (no feedback)."""
+    subs = _objects(_file(clean, "billing", "subscriptions"))
+    reasons = []
+    for s in subs:
+        details = s["cancellation_details"]
+        assert set(details) == {"comment", "feedback", "reason"}
+        if s["canceled_at"] is None:
+            assert details == {"comment": None, "feedback": None, "reason": None}
+            continue
+        reasons.append(details["reason"])
+        if details["reason"] == "payment_failed":
+            assert details["feedback"] is None
+    counts = pd.Series(reasons).value_counts()
+    assert set(counts.index) == {"cancellation_requested", "payment_failed"}
+    assert counts["cancellation_requested"] > counts["payment_failed"]

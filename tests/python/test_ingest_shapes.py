@@ -509,6 +509,12 @@ def test_data_loader_export_loads_without_renaming(con, tmp_path):
     )
     # Custom__c is not a contract column: reported, by its normalised name
     assert any("extra column(s) ignored: custom__c" in m for m in report.messages)
+    # the custom loss fields by their API names: Loss_Reason__c -> loss_reason_c; "" is NULL
+    got = con.execute("select id, loss_reason_c, competitor_c from raw_crm.opportunity order by id")
+    assert got.fetchall() == [
+        ("006Dl000001", None, None),
+        ("006Dl000002", "Lost to Competitor", "Difference Co"),
+    ]
 
 
 def test_api_names_in_parquet_load_too(con, tmp_path):

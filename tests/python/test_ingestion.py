@@ -665,6 +665,37 @@ def test_existing_warehouse_gains_the_landed_date_columns(con, tmp_path):
     assert columns[-4:] == ["_source_file", "_source_row", "_loaded_at", "_landed_date"]
 
 
+def test_existing_warehouse_gains_contract_columns_added_since(con, tmp_path):
+    """A raw table created before the contract gained an optional column (here the
+    opportunity's loss_reason_c and competitor_c): ingestion adds it, the old rows keep NULL,
+    and a new file with the column loads its values."""
+    from dataclasses import replace
+
+    from revops.contract import get_table
+    from revops.warehouse import raw_table_ddl
+
+    table = get_table("crm", "opportunity")
+    added = ("loss_reason_c", "competitor_c")
+    old = replace(table, columns=tuple(c for c in table.columns if c.name not in added))
+    con.execute("create schema raw_crm")
+    con.execute(raw_table_ddl(old))
+    con.execute(
+        "insert into raw_crm.opportunity (id, stage_name, created_date, system_modstamp) "
+        "values ('old', 'Closed Lost', '2025-01-01', '2025-01-01')"
+    )
+    landing = tmp_path / "landing"
+    write(
+        landing / "crm" / "opportunity" / "2026-03-01.csv",
+        "id,stage_name,created_date,system_modstamp,loss_reason_c,competitor_c\n"
+        "new,Closed Lost,2026-02-01,2026-02-01,Price,Rival\n",
+    )
+    report = load_landing(con, landing, systems=["crm"], loaded_at=RUN_AT)
+    assert report.ok, report.messages
+    assert rows(
+        con, "select id, loss_reason_c, competitor_c from raw_crm.opportunity order by id"
+    ) == [("new", "Price", "Rival"), ("old", None, None)]
+
+
 def test_odd_bytes_reject_the_file_never_stop_the_load(con, tmp_path):
     """A CSV whose lines end in a bare CR and a corrupt gzip are rejected with their reason;
     the good file beside them loads."""

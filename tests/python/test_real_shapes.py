@@ -85,6 +85,13 @@ def test_salesforce_api_names_publish_their_opportunities(vendor_api):
         ("006Dl000001", "open", False, False, Decimal("125000.5"), "GBP"),
         ("006Dl000002", "lost", True, False, Decimal("40000"), "GBP"),
     ]
+    # its Loss_Reason__c and Competitor__c: closed 2024-02-15, 40000 GBP x 1.2630 (the seed's
+    # GBP rate of February 2024) = 50520 USD; the open deal has no reason and is not a loss
+    assert rows(
+        vendor_api,
+        "select month_start_date, loss_reason, competitor, lost_opportunities, lost_amount "
+        "from marts.mart_loss_reasons_monthly",
+    ) == [(date(2024, 2, 1), "Lost to Competitor", "Difference Co", 1, Decimal("50520"))]
 
 
 def test_current_stripe_api_publishes_mrr_and_flags_the_currency_without_rate(vendor_api):

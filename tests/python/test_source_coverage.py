@@ -76,3 +76,17 @@ def test_requirements_name_landing_tables(manifest: dict) -> None:
         for requirement in node["config"].get("meta", {}).get("requires", []):
             for table in requirement.split("|"):
                 assert table.strip() in landing, f"{node['name']}: unknown table {table}"
+
+
+def test_every_landing_table_declares_its_freshness_sla(manifest: dict) -> None:
+    """dq_source_freshness and `dbt source freshness` judge each landing table by the warn and
+    error thresholds of the sources YAML: none may be missing, and warn comes before error."""
+    for source in manifest["sources"].values():
+        if source["source_name"] in NOT_LANDING:
+            continue
+        name = f"{source['source_name']}.{source['name']}"
+        freshness = source.get("freshness") or {}
+        warn, error = freshness.get("warn_after") or {}, freshness.get("error_after") or {}
+        assert warn.get("count") and error.get("count"), f"{name}: no freshness thresholds"
+        assert warn.get("period") == error.get("period") == "day", name
+        assert warn["count"] < error["count"], name

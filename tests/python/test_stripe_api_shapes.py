@@ -285,6 +285,20 @@ def test_current_api_discounts_and_charges(con, tmp_path):
     ]
 
 
+def test_current_api_subscription_cancellation_details(con, tmp_path):
+    """cancellation_details.reason and .feedback load (the free-text comment is not loaded); a
+    subscription without a cancellation has them all null."""
+    assert_clean(con, load_fixture(con, tmp_path, "stripe_api_current"))
+    assert rows(
+        con,
+        "select id, cancellation_reason, cancellation_feedback "
+        "from raw_billing.subscriptions order by id",
+    ) == [
+        ("sub_TjpKabu01", None, None),
+        ("sub_TusAcme02", "cancellation_requested", "switched_service"),
+    ]
+
+
 # --- an older API version (2024-06-20) ----------------------------------------------------------
 
 

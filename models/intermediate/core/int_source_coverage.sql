@@ -22,7 +22,8 @@ final as (
         first_date,
         last_date,
         latest_event_date,
-        last_landed_date
+        last_landed_date,
+        cast(coalesce(last_landed_rows, 0) as bigint) as last_landed_rows
     from coverage
 
 )

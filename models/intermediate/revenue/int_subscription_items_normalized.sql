@@ -62,11 +62,8 @@ subscription_windows as (
         customer_id,
         status as subscription_status,
         {{ to_company_date('started_at') }} as started_date,
-        -- Stripe sets ended_at on every ended subscription; a canceled one exported without it
-        -- ends at its scheduled cancel_at, else when it was canceled
-        {{ to_company_date(
-            "coalesce(ended_at, case when status = 'canceled' then coalesce(cancel_at, canceled_at) end)"
-        ) }} as ended_date,
+        {{ to_company_date(subscription_ended_at('status', 'ended_at', 'cancel_at', 'canceled_at')) }}
+            as ended_date,
         {{ to_company_date('trial_started_at') }} as trial_started_date,
         {{ to_company_date('trial_ended_at') }} as trial_ended_date,
         landed_date

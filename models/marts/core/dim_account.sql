@@ -1,6 +1,7 @@
-{#- One row per live CRM account: industry, size band (macro account_size_band), revenue segment
-    (macro employee_size_band, the segment the revenue marts use), owner, website domain, billing
-    country, and whether the account is a customer (has a closed-won opportunity) since when. -#}
+{#- One row per live CRM account: industry, size band and revenue segment (both macro
+    employee_size_band, the project's one size-band scheme: segment is the name the revenue
+    marts use), owner, website domain, billing country, and whether the account is a customer
+    (has a closed-won opportunity) since when. -#}
 with
 
 accounts as (
@@ -26,7 +27,7 @@ final as (
         -- strings
         accounts.account_name,
         accounts.industry,
-        {{ account_size_band('accounts.number_of_employees') }} as size_band,
+        {{ employee_size_band('accounts.number_of_employees') }} as size_band,
         {{ employee_size_band('accounts.number_of_employees') }} as segment,
         accounts.website_domain,
         accounts.billing_country,

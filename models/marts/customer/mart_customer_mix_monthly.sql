@@ -1,7 +1,7 @@
 {#- Customer mix by industry and size band (METRICS.md "Customer"): one row per month x industry x
     size_band with at least one active customer (MRR > 0 on the month's measure date,
     int_customer_mrr_monthly). Industry and size band are those of the matched CRM account in
-    dim_account (size band: macro account_size_band); a customer without a matched live account,
+    dim_account (size band: macro employee_size_band); a customer without a matched live account,
     or whose account has no industry / employee count, falls under 'unknown', so no revenue is
     dropped: the mix MRR of a month sums to the 'All' MRR of mart_revenue_monthly. -#}
 with

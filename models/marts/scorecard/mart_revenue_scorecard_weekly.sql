@@ -1,12 +1,14 @@
 {#- The leadership one-pager. Grain: one row per ISO week (Monday start), from the first week
     with data (an opportunity, a plan week, a demo request, a funnel stage or a revenue month's
-    report date, whichever systems landed) to the week of as_of_date. Bookings vs plan and
-    accounts won come from mart_plan_vs_actual_weekly; pipeline created and win rate from
+    report date, whichever systems landed) to the week of as_of_date. Bookings vs plan and new
+    customers come from mart_plan_vs_actual_weekly; pipeline created and win rate from
     int_opportunities;
-    demo requests from mart_demo_requests_weekly; SQLs from int_lead_funnel_stages. MRR
-    movements and accounts lost (churned customers) are monthly: each month's are shown in the
-    week of its measure date (macro mrr_movement_report_date: the week containing the month end,
-    or the week of as_of_date for the running month, month-to-date). -#}
+    demo requests from mart_demo_requests_weekly; SQLs from int_lead_funnel_stages. Accounts won
+    (green) and lost (red) are counted from mart_scorecard_accounts_weekly, which lists them: the
+    accounts with a deal closed-won / closed-lost in the week and the customers churned in the
+    week (by churn date). MRR movements are monthly: each month's are shown in the week of its
+    measure date (macro mrr_movement_report_date: the week containing the month end, or the week
+    of as_of_date for the running month, month-to-date). -#}
 with
 
 plan_vs_actual_weekly as (
@@ -42,6 +44,12 @@ revenue_monthly as (
 dim_date as (
 
     select * from {{ ref('dim_date') }}
+
+),
+
+scorecard_accounts as (
+
+    select * from {{ ref('mart_scorecard_accounts_weekly') }}
 
 ),
 
@@ -144,13 +152,26 @@ mrr_movements as (
         sum(revenue_monthly.expansion_mrr) as expansion_mrr,
         sum(revenue_monthly.contraction_mrr) as contraction_mrr,
         sum(revenue_monthly.churn_mrr) as churn_mrr,
-        sum(revenue_monthly.reactivation_mrr) as reactivation_mrr,
-        sum(revenue_monthly.churned_customers) as accounts_lost
+        sum(revenue_monthly.reactivation_mrr) as reactivation_mrr
     from revenue_monthly
     inner join dim_date
         on {{ mrr_movement_report_date('revenue_monthly.month_end_date') }} = dim_date.date_day
     where revenue_monthly.segment = 'All'
     group by dim_date.week_start_date
+
+),
+
+won_lost_accounts as (
+
+    -- an account counts once per week and colour, however many deals and churns it had
+    select
+        week_start_date,
+        count(distinct case when colour = 'green' then account_key end) as accounts_won,
+        count(distinct case when colour = 'red' then account_key end) as accounts_lost,
+        count(distinct case when event_type = 'deal_lost' then account_key end) as accounts_with_lost_deals,
+        sum(case when event_type = 'customer_churned' then 1 else 0 end) as customers_churned
+    from scorecard_accounts
+    group by week_start_date
 
 ),
 
@@ -175,8 +196,11 @@ joined as (
         coalesce(mrr_movements.contraction_mrr, 0) as contraction_mrr,
         coalesce(mrr_movements.churn_mrr, 0) as churn_mrr,
         coalesce(mrr_movements.reactivation_mrr, 0) as reactivation_mrr,
-        coalesce(plan_vs_actual_weekly.actual_new_customers, 0) as accounts_won,
-        coalesce(mrr_movements.accounts_lost, 0) as accounts_lost
+        coalesce(plan_vs_actual_weekly.actual_new_customers, 0) as new_customers,
+        coalesce(won_lost_accounts.accounts_won, 0) as accounts_won,
+        coalesce(won_lost_accounts.accounts_lost, 0) as accounts_lost,
+        coalesce(won_lost_accounts.accounts_with_lost_deals, 0) as accounts_with_lost_deals,
+        coalesce(won_lost_accounts.customers_churned, 0) as customers_churned
     from weeks
     left join plan_vs_actual_weekly
         on weeks.week_start_date = plan_vs_actual_weekly.week_start_date
@@ -190,6 +214,8 @@ joined as (
         on weeks.week_start_date = sqls.week_start_date
     left join mrr_movements
         on weeks.week_start_date = mrr_movements.week_start_date
+    left join won_lost_accounts
+        on weeks.week_start_date = won_lost_accounts.week_start_date
 
 ),
 
@@ -242,7 +268,12 @@ final as (
 
         -- booleans
         cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
-            as is_complete_week
+            as is_complete_week,
+
+        -- new customers and the parts of red (mart_scorecard_accounts_weekly)
+        cast(new_customers as bigint) as new_customers,
+        cast(accounts_with_lost_deals as bigint) as accounts_with_lost_deals,
+        cast(customers_churned as bigint) as customers_churned
 
     from joined
 

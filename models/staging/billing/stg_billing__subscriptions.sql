@@ -26,6 +26,8 @@ renamed as (
         lower(status) as status,
         upper(currency) as currency,
         metadata,
+        nullif(lower(trim(cancellation_reason)), '') as cancellation_reason,
+        nullif(lower(trim(cancellation_feedback)), '') as cancellation_feedback,
 
         -- booleans
         coalesce(cancel_at_period_end, false) as is_cancel_at_period_end,

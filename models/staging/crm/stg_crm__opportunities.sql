@@ -24,6 +24,8 @@ final as (
         forecast_category,
         lead_source,
         currency_code,
+        loss_reason,
+        competitor,
 
         -- numerics
         amount,

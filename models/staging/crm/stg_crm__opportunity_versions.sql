@@ -27,6 +27,8 @@ renamed as (
         forecast_category_name as forecast_category,
         lead_source,
         {{ crm_currency_code('currency_iso_code') }} as currency_code,
+        nullif(trim(loss_reason_c), '') as loss_reason,
+        nullif(trim(competitor_c), '') as competitor,
 
         -- numerics
         amount,

@@ -29,7 +29,7 @@ from dagster_dbt import (
     dbt_assets,
 )
 
-from revops import build_state, dbt_args, stages
+from revops import build_state, dbt_args, freshness, stages
 from revops.build_state import BuildPlan
 from revops.config import PROJECT_DIR, dbt_run_dir, dbt_target_dir, warehouse_path
 from revops.partitions import daily_partitions, window_of
@@ -249,6 +249,28 @@ def revops_dbt_assets(
             stages.record_build(manifest(), None, started, window, None, target)
             raise invocation.get_error() or RuntimeError("dbt build failed")
         stages.record_build(manifest(), state, started, window, plan, target)
+        with environment(env):
+            check_source_freshness(context, dbt, target / "freshness")
+
+
+def check_source_freshness(
+    context: dg.AssetExecutionContext, dbt: DbtCliResource, target: Path
+) -> None:
+    """`dbt source freshness` (the sources YAML's thresholds against the clock), logged in one
+    line, a warning when a table is not fresh; it never fails the run (the published
+    dq_source_freshness measures the same against as_of_date)."""
+    dbt.cli(
+        freshness.FRESHNESS_ARGS,
+        manifest=manifest_path(),
+        dagster_dbt_translator=TRANSLATOR,
+        target_path=target,
+        raise_on_error=False,
+    ).wait()
+    line, fresh = freshness.summarize(target / "sources.json")
+    if fresh:
+        context.log.info(line, extra=SHOW)
+    else:
+        context.log.warning(line, extra=SHOW)
 
 
 def unchanged_marts(

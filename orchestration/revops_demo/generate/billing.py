@@ -803,3 +803,47 @@ def monthly_mrr(items: pd.DataFrame, months: list) -> pd.DataFrame:
         new = int((first_month == pd.Period(m, "M")).sum())
         rows.append((m, float(mrr[active].sum()), new))
     return pd.DataFrame(rows, columns=["month", "mrr_usd", "new_customers"])
+
+
+# Stripe cancellation_details: reason (set by Stripe) and the customer's feedback.
+FEEDBACK = [
+    "too_expensive",
+    "missing_features",
+    "switched_service",
+    "unused",
+    "customer_service",
+    "too_complex",
+    "low_quality",
+    "other",
+]
+FEEDBACK_WEIGHTS = {  # in the order of FEEDBACK: small plans leave on price and disuse,
+    "starter": [0.32, 0.12, 0.12, 0.20, 0.04, 0.08, 0.04, 0.08],  # larger ones for a rival
+    "other": [0.18, 0.24, 0.28, 0.08, 0.08, 0.03, 0.06, 0.05],  # or a missing feature
+}
+PAYMENT_FAILED = 0.12  # cancellations after failed payments (dunning), no feedback
+NO_FEEDBACK = 0.2  # customers who cancel without saying why
+
+
+def add_cancellation_details(ctx: Context, subscriptions: list[dict]) -> None:
+    """Stripe's cancellation_details on every subscription: all NULL until a cancellation is
+    requested (canceled_at); then reason payment_failed for about 12% (dunning: no feedback),
+    else cancellation_requested with the customer's feedback, weighted by plan, or none for
+    about 20%. A trial that did not convert is always a requested cancellation. Drawn from its
+    own random sub-stream, three numbers per subscription, so no other draw moves."""
+    rng = ctx.rng("billing", 1401)
+    for s in subscriptions:
+        u_reason, u_silent, u_feedback = rng.random(3)
+        details: dict = {"comment": None, "feedback": None, "reason": None}
+        if s["canceled_at"] is not None:
+            in_trial = s["trial_end"] is not None and s["canceled_at"] < s["trial_end"]
+            if not in_trial and u_reason < PAYMENT_FAILED:
+                details["reason"] = "payment_failed"
+            else:
+                details["reason"] = "cancellation_requested"
+                if u_silent >= NO_FEEDBACK:
+                    small = (s.get("metadata") or {}).get("plan") in ("starter", "flex")
+                    weights = FEEDBACK_WEIGHTS["starter" if small else "other"]
+                    cumulative = np.cumsum(weights)
+                    pick = int(np.searchsorted(cumulative, u_feedback * cumulative[-1], "right"))
+                    details["feedback"] = FEEDBACK[min(pick, len(FEEDBACK) - 1)]
+        s["cancellation_details"] = details

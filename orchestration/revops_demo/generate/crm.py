@@ -874,3 +874,52 @@ def set_account_types(crm: Crm, status: pd.Series, rng: np.random.Generator) -> 
     has_opp[idx[idx >= 0]] = True
     deletable = (t == "Prospect") & ~has_opp
     crm.accounts.loc[deletable & (rng.random(len(t)) < 0.01), "is_deleted"] = True
+
+
+# Loss reasons (custom picklist Loss_Reason__c) and competitors (custom field Competitor__c).
+LOSS_REASONS = ["Price", "Lost to Competitor", "No Decision", "Missing Features", "Timing"]
+RENEWAL_LOSS_REASONS = ["Price", "Lost to Competitor", "No Budget", "Missing Features"]
+LOSS_WEIGHTS = {  # per kind of deal, in the order of its reason list
+    "small": [0.18, 0.14, 0.36, 0.14, 0.18],
+    "large": [0.30, 0.32, 0.18, 0.12, 0.08],
+    "renewal": [0.35, 0.30, 0.20, 0.15],
+}
+LARGE_DEAL_USD = 20_000
+COMPETITORS = ["Salesfolk", "PipeRocket", "Quotable", "In-house build"]
+COMPETITOR_WEIGHTS = [0.4, 0.3, 0.2, 0.1]
+COMPETITOR_NAMED = {"Lost to Competitor": 1.0, "Price": 0.4}  # else 0.1
+REASON_BLANK = 0.1  # reps leave the reason (and competitor) empty on about 1 loss in 10
+
+
+def _weighted_pick(u: np.ndarray, labels: list[str], weights: list[float]) -> np.ndarray:
+    """The label each uniform draw in u falls on, with the given weights."""
+    picks = np.searchsorted(np.cumsum(weights), u * sum(weights), side="right")
+    return np.asarray(labels, dtype=object)[np.minimum(picks, len(labels) - 1)]
+
+
+def add_loss_details(ctx: Context, crm: Crm) -> None:
+    """The loss reason and main competitor of every closed-lost opportunity (NULL on the others),
+    from their own random sub-stream, so no other table's draws move. Large deals (>= 20k USD)
+    are lost more on price and to competitors, small ones more to no decision; a lost renewal is
+    lost to price, a competitor, budget or missing features. About one loss in ten has neither
+    field filled, as reps leave them: the marts show those as unknown."""
+    rng = ctx.rng("opportunities", 1401)
+    o = crm.opportunities
+    n = len(o)
+    u_reason, u_comp, u_which, u_blank = (rng.random(n) for _ in range(4))
+    lost = (o["is_closed"] & ~o["is_won"]).to_numpy(dtype=bool)
+    fx = np.array([FX_TO_USD.get(c, 1.0) for c in o["currency_iso_code"]])
+    large = np.nan_to_num(o["amount"].to_numpy(dtype=float) * fx) >= LARGE_DEAL_USD
+    kind = np.where(
+        (o["type"] == "Renewal").to_numpy(), "renewal", np.where(large, "large", "small")
+    )
+    reason = np.full(n, None, dtype=object)
+    for k in LOSS_WEIGHTS:
+        rows = kind == k
+        labels = RENEWAL_LOSS_REASONS if k == "renewal" else LOSS_REASONS
+        reason[rows] = _weighted_pick(u_reason[rows], labels, LOSS_WEIGHTS[k])
+    named = np.array([COMPETITOR_NAMED.get(r, 0.1) for r in reason]) > u_comp
+    competitor = _weighted_pick(u_which, COMPETITORS, COMPETITOR_WEIGHTS)
+    filled = lost & (u_blank >= REASON_BLANK)
+    o["loss_reason_c"] = np.where(filled, reason, None)
+    o["competitor_c"] = np.where(filled & named, competitor, None)

@@ -235,6 +235,8 @@ def _opportunity_states(opps: pd.DataFrame, history: pd.DataFrame) -> pd.DataFra
     e["forecast_category_name"] = history["forecast_category"].to_numpy()
     e["is_closed"] = np.isin(stage, STAGES[5:])
     e["is_won"] = stage == STAGES[5]
+    if "loss_reason_c" in e:  # a deal gets its loss reason when it is lost
+        e["loss_reason_c"] = np.where(stage == STAGES[6], e["loss_reason_c"].to_numpy(), None)
     e["system_modstamp"] = history["created_date"].to_numpy(dtype="datetime64[s]") + np.timedelta64(
         30, "s"
     )
@@ -550,6 +552,8 @@ def _subscription_as_of(s: dict, t: int, starts: list[int]) -> dict:
     canceled = s["canceled_at"] is not None and s["canceled_at"] <= t
     if not canceled:
         v["cancel_at"], v["cancel_at_period_end"], v["canceled_at"] = None, False, None
+        if "cancellation_details" in s:
+            v["cancellation_details"] = {"comment": None, "feedback": None, "reason": None}
     if not ended:
         v["ended_at"] = None
     in_trial = s["trial_end"] is not None and t < s["trial_end"]

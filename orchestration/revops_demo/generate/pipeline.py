@@ -69,7 +69,9 @@ def build_crm_and_billing(ctx: Context) -> tuple[crm.Crm, billing.Billing]:
         }
     ).sort_values(["close_date", "id"], kind="stable", ignore_index=True)
     b = billing.build(ctx, c.accounts, won)
+    billing.add_cancellation_details(ctx, b.subscriptions)
     crm.build_account_management(ctx, c, b.changes, b.renewals)
+    crm.add_loss_details(ctx, c)
     crm.finalize_history_ids(c)
     crm.set_account_types(c, b.account_status, ctx.rng("accounts"))
     return c, b
