@@ -238,9 +238,9 @@ span_months as (
     from converted_spans
     inner join months
         on
-            months.month_start_date
-            >= cast({{ dbt.date_trunc('month', 'converted_spans.first_day') }} as date)
-            and months.month_start_date <= converted_spans.last_day
+            cast({{ dbt.date_trunc('month', 'converted_spans.first_day') }} as date)
+            <= months.month_start_date
+            and converted_spans.last_day >= months.month_start_date
 
 ),
 
@@ -282,7 +282,7 @@ final as (
         on
             span_months.month_start_date = calendar.month_start_date
             and span_months.first_day <= calendar.date_day
-            and calendar.date_day <= span_months.last_day
+            and span_months.last_day >= calendar.date_day
 
 )
 
