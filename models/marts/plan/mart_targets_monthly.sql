@@ -48,14 +48,7 @@ final as (
     select
         -- keys
         cast(masked.month_start_date as date) as month_start_date,
-        cast(masked.target_level as {{ dbt.type_string() }}) as target_level,
-        cast(masked.member_key as {{ dbt.type_string() }}) as member_key,
-
-        -- strings
-        cast(masked.team as {{ dbt.type_string() }}) as team,
-        cast(masked.rep_id as {{ dbt.type_string() }}) as rep_id,
-        cast(case when masked.rep_id is not null then {{ rep_label('masked.rep_id') }} end as {{ dbt.type_string() }})
-            as rep_label,
+        {{ target_member_columns('masked') }},
 
         -- calendar
         cast(dim_date.month_end_date as date) as month_end_date,
@@ -64,13 +57,7 @@ final as (
         cast(dim_date.fiscal_month as integer) as fiscal_month,
 
         -- bookings (new + expansion, reporting currency)
-        cast(masked.quota_bookings as decimal(38, 6)) as quota_bookings,
-        cast(masked.plan_bookings as decimal(38, 6)) as plan_bookings,
-        cast(masked.actual_bookings_to_date as decimal(38, 6)) as actual_bookings,
-        cast({{ safe_divide('masked.actual_bookings_to_date', 'masked.quota_bookings') }} as double)
-            as quota_attainment,
-        cast({{ safe_divide('masked.actual_bookings_to_date', 'masked.plan_bookings') }} as double)
-            as plan_attainment,
+        {{ target_bookings_columns('masked') }},
         cast({{ safe_divide('masked.quota_bookings', 'masked.plan_bookings') }} as double)
             as quota_to_plan_ratio,
 

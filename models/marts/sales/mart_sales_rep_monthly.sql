@@ -458,30 +458,10 @@ compared as (
 
     select
         prior_months.*,
-        case
-            when prior_months.has_last_month then coalesce(last_month.bookings_amount, 0)
-        end as bookings_amount_last_month,
-        case
-            when prior_months.has_last_year then coalesce(last_year.bookings_amount, 0)
-        end as bookings_amount_last_year,
-        case
-            when prior_months.has_last_month then coalesce(last_month.pipeline_created_amount, 0)
-        end as pipeline_created_amount_last_month,
-        case
-            when prior_months.has_last_year then coalesce(last_year.pipeline_created_amount, 0)
-        end as pipeline_created_amount_last_year,
-        case
-            when prior_months.has_last_month then coalesce(last_month.sales_activities, 0)
-        end as sales_activities_last_month,
-        case
-            when prior_months.has_last_year then coalesce(last_year.sales_activities, 0)
-        end as sales_activities_last_year,
-        case
-            when prior_months.has_last_month then last_month.win_rate
-        end as win_rate_last_month,
-        case
-            when prior_months.has_last_year then last_year.win_rate
-        end as win_rate_last_year,
+        {{ prior_period_values('prior_months', 'bookings_amount', 'month') }},
+        {{ prior_period_values('prior_months', 'pipeline_created_amount', 'month') }},
+        {{ prior_period_values('prior_months', 'sales_activities', 'month') }},
+        {{ prior_period_values('prior_months', 'win_rate', 'month', fill_zero=false) }},
         case
             when prior_months.is_peer
                 then count(*) over (partition by prior_months.month_start_date, prior_months.is_peer)
@@ -502,25 +482,10 @@ ranked as (
 
     select
         *,
-        case
-            when is_peer
-                then rank() over (partition by month_start_date, is_peer order by bookings_amount desc)
-        end as bookings_amount_rank,
-        case
-            when is_peer
-                then rank() over (partition by month_start_date, is_peer order by pipeline_created_amount desc)
-        end as pipeline_created_amount_rank,
-        case
-            when is_peer
-                then rank() over (partition by month_start_date, is_peer order by sales_activities desc)
-        end as sales_activities_rank,
-        case
-            when is_peer and win_rate is not null
-                then rank() over (
-                        partition by month_start_date, is_peer, win_rate is null
-                        order by win_rate desc
-                    )
-        end as win_rate_rank,
+        {{ peer_rank('bookings_amount', 'month_start_date') }},
+        {{ peer_rank('pipeline_created_amount', 'month_start_date') }},
+        {{ peer_rank('sales_activities', 'month_start_date') }},
+        {{ peer_rank('win_rate', 'month_start_date', skip_nulls=true) }},
         sum(bookings_amount) over (
             partition by rep_id, fiscal_year, fiscal_quarter
             order by month_start_date
@@ -634,42 +599,10 @@ final as (
 
         -- numerics: comparison with last month and the same month last year, rank among peers
         cast(peer_reps as bigint) as peer_reps,
-        cast(bookings_amount_last_month as decimal(38, 6)) as bookings_amount_last_month,
-        cast(bookings_amount - bookings_amount_last_month as decimal(38, 6)) as bookings_amount_change_vs_last_month,
-        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_month') }} as double)
-            as bookings_amount_ratio_vs_last_month,
-        cast(bookings_amount_last_year as decimal(38, 6)) as bookings_amount_last_year,
-        cast(bookings_amount - bookings_amount_last_year as decimal(38, 6)) as bookings_amount_change_vs_last_year,
-        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_year') }} as double)
-            as bookings_amount_ratio_vs_last_year,
-        cast(bookings_amount_rank as bigint) as bookings_amount_rank,
-        cast(pipeline_created_amount_last_month as decimal(38, 6)) as pipeline_created_amount_last_month,
-        cast(pipeline_created_amount - pipeline_created_amount_last_month as decimal(38, 6))
-            as pipeline_created_amount_change_vs_last_month,
-        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_month') }} as double)
-            as pipeline_created_amount_ratio_vs_last_month,
-        cast(pipeline_created_amount_last_year as decimal(38, 6)) as pipeline_created_amount_last_year,
-        cast(pipeline_created_amount - pipeline_created_amount_last_year as decimal(38, 6))
-            as pipeline_created_amount_change_vs_last_year,
-        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_year') }} as double)
-            as pipeline_created_amount_ratio_vs_last_year,
-        cast(pipeline_created_amount_rank as bigint) as pipeline_created_amount_rank,
-        cast(sales_activities_last_month as bigint) as sales_activities_last_month,
-        cast(sales_activities - sales_activities_last_month as bigint) as sales_activities_change_vs_last_month,
-        cast({{ safe_divide('sales_activities', 'sales_activities_last_month') }} as double)
-            as sales_activities_ratio_vs_last_month,
-        cast(sales_activities_last_year as bigint) as sales_activities_last_year,
-        cast(sales_activities - sales_activities_last_year as bigint) as sales_activities_change_vs_last_year,
-        cast({{ safe_divide('sales_activities', 'sales_activities_last_year') }} as double)
-            as sales_activities_ratio_vs_last_year,
-        cast(sales_activities_rank as bigint) as sales_activities_rank,
-        cast(win_rate_last_month as double) as win_rate_last_month,
-        cast(win_rate - win_rate_last_month as double) as win_rate_change_vs_last_month,
-        cast({{ safe_divide('win_rate', 'win_rate_last_month') }} as double) as win_rate_ratio_vs_last_month,
-        cast(win_rate_last_year as double) as win_rate_last_year,
-        cast(win_rate - win_rate_last_year as double) as win_rate_change_vs_last_year,
-        cast({{ safe_divide('win_rate', 'win_rate_last_year') }} as double) as win_rate_ratio_vs_last_year,
-        cast(win_rate_rank as bigint) as win_rate_rank,
+        {{ period_comparison_columns('bookings_amount', 'month', 'decimal(38, 6)') }},
+        {{ period_comparison_columns('pipeline_created_amount', 'month', 'decimal(38, 6)') }},
+        {{ period_comparison_columns('sales_activities', 'month', 'bigint') }},
+        {{ period_comparison_columns('win_rate', 'month', 'double') }},
 
         -- booleans
         is_quota_carrying,

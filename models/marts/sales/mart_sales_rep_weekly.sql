@@ -242,30 +242,10 @@ compared as (
 
     select
         prior_weeks.*,
-        case
-            when prior_weeks.has_last_week then coalesce(last_week.bookings_amount, 0)
-        end as bookings_amount_last_week,
-        case
-            when prior_weeks.has_last_year then coalesce(last_year.bookings_amount, 0)
-        end as bookings_amount_last_year,
-        case
-            when prior_weeks.has_last_week then coalesce(last_week.pipeline_created_amount, 0)
-        end as pipeline_created_amount_last_week,
-        case
-            when prior_weeks.has_last_year then coalesce(last_year.pipeline_created_amount, 0)
-        end as pipeline_created_amount_last_year,
-        case
-            when prior_weeks.has_last_week then coalesce(last_week.sales_activities, 0)
-        end as sales_activities_last_week,
-        case
-            when prior_weeks.has_last_year then coalesce(last_year.sales_activities, 0)
-        end as sales_activities_last_year,
-        case
-            when prior_weeks.has_last_week then last_week.win_rate
-        end as win_rate_last_week,
-        case
-            when prior_weeks.has_last_year then last_year.win_rate
-        end as win_rate_last_year,
+        {{ prior_period_values('prior_weeks', 'bookings_amount', 'week') }},
+        {{ prior_period_values('prior_weeks', 'pipeline_created_amount', 'week') }},
+        {{ prior_period_values('prior_weeks', 'sales_activities', 'week') }},
+        {{ prior_period_values('prior_weeks', 'win_rate', 'week', fill_zero=false) }},
         case
             when prior_weeks.is_peer
                 then count(*) over (partition by prior_weeks.week_start_date, prior_weeks.is_peer)
@@ -286,25 +266,10 @@ ranked as (
 
     select
         *,
-        case
-            when is_peer
-                then rank() over (partition by week_start_date, is_peer order by bookings_amount desc)
-        end as bookings_amount_rank,
-        case
-            when is_peer
-                then rank() over (partition by week_start_date, is_peer order by pipeline_created_amount desc)
-        end as pipeline_created_amount_rank,
-        case
-            when is_peer
-                then rank() over (partition by week_start_date, is_peer order by sales_activities desc)
-        end as sales_activities_rank,
-        case
-            when is_peer and win_rate is not null
-                then rank() over (
-                        partition by week_start_date, is_peer, win_rate is null
-                        order by win_rate desc
-                    )
-        end as win_rate_rank
+        {{ peer_rank('bookings_amount', 'week_start_date') }},
+        {{ peer_rank('pipeline_created_amount', 'week_start_date') }},
+        {{ peer_rank('sales_activities', 'week_start_date') }},
+        {{ peer_rank('win_rate', 'week_start_date', skip_nulls=true) }}
     from compared
 
 ),
@@ -331,45 +296,13 @@ final as (
 
         -- numerics: each metric this week, last week, the same week last year, change, ratio, rank
         cast(bookings_amount as decimal(38, 6)) as bookings_amount,
-        cast(bookings_amount_last_week as decimal(38, 6)) as bookings_amount_last_week,
-        cast(bookings_amount - bookings_amount_last_week as decimal(38, 6)) as bookings_amount_change_vs_last_week,
-        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_week') }} as double)
-            as bookings_amount_ratio_vs_last_week,
-        cast(bookings_amount_last_year as decimal(38, 6)) as bookings_amount_last_year,
-        cast(bookings_amount - bookings_amount_last_year as decimal(38, 6)) as bookings_amount_change_vs_last_year,
-        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_year') }} as double)
-            as bookings_amount_ratio_vs_last_year,
-        cast(bookings_amount_rank as bigint) as bookings_amount_rank,
+        {{ period_comparison_columns('bookings_amount', 'week', 'decimal(38, 6)') }},
         cast(pipeline_created_amount as decimal(38, 6)) as pipeline_created_amount,
-        cast(pipeline_created_amount_last_week as decimal(38, 6)) as pipeline_created_amount_last_week,
-        cast(pipeline_created_amount - pipeline_created_amount_last_week as decimal(38, 6))
-            as pipeline_created_amount_change_vs_last_week,
-        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_week') }} as double)
-            as pipeline_created_amount_ratio_vs_last_week,
-        cast(pipeline_created_amount_last_year as decimal(38, 6)) as pipeline_created_amount_last_year,
-        cast(pipeline_created_amount - pipeline_created_amount_last_year as decimal(38, 6))
-            as pipeline_created_amount_change_vs_last_year,
-        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_year') }} as double)
-            as pipeline_created_amount_ratio_vs_last_year,
-        cast(pipeline_created_amount_rank as bigint) as pipeline_created_amount_rank,
+        {{ period_comparison_columns('pipeline_created_amount', 'week', 'decimal(38, 6)') }},
         cast(sales_activities as bigint) as sales_activities,
-        cast(sales_activities_last_week as bigint) as sales_activities_last_week,
-        cast(sales_activities - sales_activities_last_week as bigint) as sales_activities_change_vs_last_week,
-        cast({{ safe_divide('sales_activities', 'sales_activities_last_week') }} as double)
-            as sales_activities_ratio_vs_last_week,
-        cast(sales_activities_last_year as bigint) as sales_activities_last_year,
-        cast(sales_activities - sales_activities_last_year as bigint) as sales_activities_change_vs_last_year,
-        cast({{ safe_divide('sales_activities', 'sales_activities_last_year') }} as double)
-            as sales_activities_ratio_vs_last_year,
-        cast(sales_activities_rank as bigint) as sales_activities_rank,
+        {{ period_comparison_columns('sales_activities', 'week', 'bigint') }},
         cast(win_rate as double) as win_rate,
-        cast(win_rate_last_week as double) as win_rate_last_week,
-        cast(win_rate - win_rate_last_week as double) as win_rate_change_vs_last_week,
-        cast({{ safe_divide('win_rate', 'win_rate_last_week') }} as double) as win_rate_ratio_vs_last_week,
-        cast(win_rate_last_year as double) as win_rate_last_year,
-        cast(win_rate - win_rate_last_year as double) as win_rate_change_vs_last_year,
-        cast({{ safe_divide('win_rate', 'win_rate_last_year') }} as double) as win_rate_ratio_vs_last_year,
-        cast(win_rate_rank as bigint) as win_rate_rank,
+        {{ period_comparison_columns('win_rate', 'week', 'double') }},
 
         -- booleans
         is_quota_carrying,
