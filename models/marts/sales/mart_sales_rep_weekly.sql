@@ -49,62 +49,75 @@ as_of as (
 
 ),
 
-closed_weeks as (
+rep_events as (
 
+    -- one row per closed opportunity (on its close date), created opportunity (on its created
+    -- date) and activity (on its activity date), with what it adds to the rep's week
     select
-        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
-        calendar.week_start_date,
-        sum(case when opportunities.is_won and opportunities.is_bookings then opportunities.amount_reporting else 0 end)
-            as bookings_amount,
-        sum(case when opportunities.is_won and opportunities.is_bookings then 1 else 0 end) as bookings_won_count,
-        sum(case when opportunities.is_won then 1 else 0 end) as won_count,
-        sum(case when opportunities.is_lost then 1 else 0 end) as lost_count
+        coalesce(owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        close_date as event_date,
+        case when is_won and is_bookings then amount_reporting else 0 end as bookings_amount,
+        case when is_won and is_bookings then 1 else 0 end as bookings_won_count,
+        case when is_won then 1 else 0 end as won_count,
+        case when is_lost then 1 else 0 end as lost_count,
+        0 as opportunities_created,
+        0 as pipeline_created_amount,
+        0 as activity_count,
+        0 as sales_activities
     from opportunities
-    inner join calendar
-        on opportunities.close_date = calendar.date_day
-    cross join as_of
-    where
-        opportunities.is_closed
-        and opportunities.close_date <= as_of.as_of_date
-    group by
-        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}'),
-        calendar.week_start_date
+    where is_closed
 
-),
-
-created_weeks as (
+    union all
 
     select
-        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
-        calendar.week_start_date,
-        count(*) as opportunities_created,
-        sum(opportunities.amount_reporting) as pipeline_created_amount
+        coalesce(owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        created_date as event_date,
+        0 as bookings_amount,
+        0 as bookings_won_count,
+        0 as won_count,
+        0 as lost_count,
+        1 as opportunities_created,
+        amount_reporting as pipeline_created_amount,
+        0 as activity_count,
+        0 as sales_activities
     from opportunities
-    inner join calendar
-        on opportunities.created_date = calendar.date_day
-    cross join as_of
-    where opportunities.created_date <= as_of.as_of_date
-    group by
-        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}'),
-        calendar.week_start_date
 
-),
-
-activity_weeks as (
+    union all
 
     select
-        coalesce(activities.rep_id, '{{ var("unassigned_rep_id") }}') as rep_id,
-        calendar.week_start_date,
-        count(*) as activity_count,
-        sum(case when activities.is_sales_activity then 1 else 0 end) as sales_activities
+        coalesce(rep_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        activity_date as event_date,
+        0 as bookings_amount,
+        0 as bookings_won_count,
+        0 as won_count,
+        0 as lost_count,
+        0 as opportunities_created,
+        0 as pipeline_created_amount,
+        1 as activity_count,
+        case when is_sales_activity then 1 else 0 end as sales_activities
     from activities
+
+),
+
+rep_weeks as (
+
+    select
+        rep_events.rep_id,
+        calendar.week_start_date,
+        sum(rep_events.bookings_amount) as bookings_amount,
+        sum(rep_events.bookings_won_count) as bookings_won_count,
+        sum(rep_events.won_count) as won_count,
+        sum(rep_events.lost_count) as lost_count,
+        sum(rep_events.opportunities_created) as opportunities_created,
+        sum(rep_events.pipeline_created_amount) as pipeline_created_amount,
+        sum(rep_events.activity_count) as activity_count,
+        sum(rep_events.sales_activities) as sales_activities
+    from rep_events
     inner join calendar
-        on activities.activity_date = calendar.date_day
+        on rep_events.event_date = calendar.date_day
     cross join as_of
-    where activities.activity_date <= as_of.as_of_date
-    group by
-        coalesce(activities.rep_id, '{{ var("unassigned_rep_id") }}'),
-        calendar.week_start_date
+    where rep_events.event_date <= as_of.as_of_date
+    group by rep_events.rep_id, calendar.week_start_date
 
 ),
 
@@ -122,13 +135,7 @@ quota_months as (
 first_data_week as (
 
     select min(week_start_date) as first_week_start_date
-    from (
-        select week_start_date from created_weeks
-        union all
-        select week_start_date from closed_weeks
-        union all
-        select week_start_date from activity_weeks
-    ) as data_weeks
+    from rep_weeks
 
 ),
 
@@ -158,21 +165,7 @@ grid as (
     select
         rep_id,
         week_start_date
-    from closed_weeks
-
-    union
-
-    select
-        rep_id,
-        week_start_date
-    from created_weeks
-
-    union
-
-    select
-        rep_id,
-        week_start_date
-    from activity_weeks
+    from rep_weeks
 
 ),
 
@@ -186,36 +179,28 @@ measured as (
         reps.region,
         reps.manager_id,
         coalesce(reps.is_quota_carrying, false) as is_quota_carrying,
-        coalesce(closed_weeks.bookings_amount, 0) as bookings_amount,
-        coalesce(closed_weeks.bookings_won_count, 0) as bookings_won_count,
-        coalesce(closed_weeks.won_count, 0) as won_count,
-        coalesce(closed_weeks.lost_count, 0) as lost_count,
-        {{ win_rate('coalesce(closed_weeks.won_count, 0)', 'coalesce(closed_weeks.lost_count, 0)') }} as win_rate,
-        coalesce(created_weeks.opportunities_created, 0) as opportunities_created,
-        coalesce(created_weeks.pipeline_created_amount, 0) as pipeline_created_amount,
-        coalesce(activity_weeks.activity_count, 0) as activity_count,
-        coalesce(activity_weeks.sales_activities, 0) as sales_activities,
+        coalesce(rep_weeks.bookings_amount, 0) as bookings_amount,
+        coalesce(rep_weeks.bookings_won_count, 0) as bookings_won_count,
+        coalesce(rep_weeks.won_count, 0) as won_count,
+        coalesce(rep_weeks.lost_count, 0) as lost_count,
+        {{ win_rate('coalesce(rep_weeks.won_count, 0)', 'coalesce(rep_weeks.lost_count, 0)') }} as win_rate,
+        coalesce(rep_weeks.opportunities_created, 0) as opportunities_created,
+        coalesce(rep_weeks.pipeline_created_amount, 0) as pipeline_created_amount,
+        coalesce(rep_weeks.activity_count, 0) as activity_count,
+        coalesce(rep_weeks.sales_activities, 0) as sales_activities,
         coalesce(reps.is_quota_carrying, false)
         and {{ is_rep_active_in_month(
             'quota_months.quota_amount',
-            'coalesce(activity_weeks.activity_count, 0)',
-            'coalesce(closed_weeks.won_count, 0) + coalesce(closed_weeks.lost_count, 0)'
+            'coalesce(rep_weeks.activity_count, 0)',
+            'coalesce(rep_weeks.won_count, 0) + coalesce(rep_weeks.lost_count, 0)'
         ) }} as is_peer
     from grid
     left join reps
         on grid.rep_id = reps.rep_id
-    left join closed_weeks
+    left join rep_weeks
         on
-            grid.rep_id = closed_weeks.rep_id
-            and grid.week_start_date = closed_weeks.week_start_date
-    left join created_weeks
-        on
-            grid.rep_id = created_weeks.rep_id
-            and grid.week_start_date = created_weeks.week_start_date
-    left join activity_weeks
-        on
-            grid.rep_id = activity_weeks.rep_id
-            and grid.week_start_date = activity_weeks.week_start_date
+            grid.rep_id = rep_weeks.rep_id
+            and grid.week_start_date = rep_weeks.week_start_date
     left join quota_months
         on
             grid.rep_id = quota_months.rep_id
