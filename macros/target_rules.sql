@@ -21,14 +21,15 @@
             as rep_label
 {%- endmacro %}
 
-{#- The bookings columns of a target mart row: quota, plan and actual bookings to date
-    (actual_bookings_to_date, published as actual_bookings) and the attainment on quota and on
-    plan. `relation` qualifies the columns. -#}
-{% macro target_bookings_columns(relation=none) -%}
+{#- The bookings columns of a target mart row: quota, plan and actual bookings (NULL for a period
+    that starts after as_of_date) and the attainment on quota and on plan. `relation` qualifies
+    the columns. -#}
+{% macro target_bookings_columns(period_start_date, relation=none) -%}
     {%- set p = relation ~ '.' if relation else '' -%}
+    {%- set actual = 'case when ' ~ p ~ period_start_date ~ ' <= ' ~ as_of_date() ~ ' then ' ~ p ~ 'actual_bookings end' -%}
     cast({{ p }}quota_bookings as decimal(38, 6)) as quota_bookings,
         cast({{ p }}plan_bookings as decimal(38, 6)) as plan_bookings,
-        cast({{ p }}actual_bookings_to_date as decimal(38, 6)) as actual_bookings,
-        cast({{ safe_divide(p ~ 'actual_bookings_to_date', p ~ 'quota_bookings') }} as double) as quota_attainment,
-        cast({{ safe_divide(p ~ 'actual_bookings_to_date', p ~ 'plan_bookings') }} as double) as plan_attainment
+        cast({{ actual }} as decimal(38, 6)) as actual_bookings,
+        cast({{ safe_divide(actual, p ~ 'quota_bookings') }} as double) as quota_attainment,
+        cast({{ safe_divide(actual, p ~ 'plan_bookings') }} as double) as plan_attainment
 {%- endmacro %}

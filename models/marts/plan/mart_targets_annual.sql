@@ -42,16 +42,6 @@ annual as (
 
 ),
 
-masked as (
-
-    select
-        *,
-        fiscal_year_start_date > {{ as_of_date() }} as is_future_year,
-        case when fiscal_year_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
-    from annual
-
-),
-
 final as (
 
     select
@@ -65,7 +55,7 @@ final as (
             as fiscal_year_end_date,
 
         -- bookings (new + expansion, reporting currency)
-        {{ target_bookings_columns() }},
+        {{ target_bookings_columns('fiscal_year_start_date') }},
         cast({{ safe_divide('quota_bookings', 'plan_bookings') }} as double) as quota_to_plan_ratio,
 
         -- booleans
@@ -76,9 +66,9 @@ final as (
             and {{ as_of_date() }} < {{ dbt.dateadd('year', 1, 'fiscal_year_start_date') }}
             as boolean
         ) as is_as_of_year,
-        cast(is_future_year as boolean) as is_future_year
+        cast(fiscal_year_start_date > {{ as_of_date() }} as boolean) as is_future_year
 
-    from masked
+    from annual
 
 )
 

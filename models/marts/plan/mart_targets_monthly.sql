@@ -33,22 +33,12 @@ monthly as (
 
 ),
 
-masked as (
-
-    select
-        *,
-        month_start_date > {{ as_of_date() }} as is_future_month,
-        case when month_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
-    from monthly
-
-),
-
 final as (
 
     select
         -- keys
-        cast(masked.month_start_date as date) as month_start_date,
-        {{ target_member_columns('masked') }},
+        cast(monthly.month_start_date as date) as month_start_date,
+        {{ target_member_columns('monthly') }},
 
         -- calendar
         cast(dim_date.month_end_date as date) as month_end_date,
@@ -57,20 +47,20 @@ final as (
         cast(dim_date.fiscal_month as integer) as fiscal_month,
 
         -- bookings (new + expansion, reporting currency)
-        {{ target_bookings_columns('masked') }},
-        cast({{ safe_divide('masked.quota_bookings', 'masked.plan_bookings') }} as double)
+        {{ target_bookings_columns('month_start_date', 'monthly') }},
+        cast({{ safe_divide('monthly.quota_bookings', 'monthly.plan_bookings') }} as double)
             as quota_to_plan_ratio,
 
         -- booleans
-        cast({{ is_quota_plan_mismatch('masked.quota_bookings', 'masked.plan_bookings') }} as boolean)
+        cast({{ is_quota_plan_mismatch('monthly.quota_bookings', 'monthly.plan_bookings') }} as boolean)
             as is_quota_plan_mismatch,
-        cast(masked.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)
+        cast(monthly.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)
             as is_as_of_month,
-        cast(masked.is_future_month as boolean) as is_future_month
+        cast(monthly.month_start_date > {{ as_of_date() }} as boolean) as is_future_month
 
-    from masked
+    from monthly
     left join dim_date
-        on masked.month_start_date = dim_date.date_day
+        on monthly.month_start_date = dim_date.date_day
 
 )
 

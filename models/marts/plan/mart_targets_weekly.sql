@@ -26,16 +26,6 @@ weekly as (
 
 ),
 
-masked as (
-
-    select
-        *,
-        week_start_date > {{ as_of_date() }} as is_future_week,
-        case when week_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
-    from weekly
-
-),
-
 final as (
 
     select
@@ -49,14 +39,14 @@ final as (
         cast(extract(week from week_start_date) as integer) as iso_week,
 
         -- bookings (new + expansion, reporting currency)
-        {{ target_bookings_columns() }},
+        {{ target_bookings_columns('week_start_date') }},
 
         -- booleans
         cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
             as is_complete_week,
-        cast(is_future_week as boolean) as is_future_week
+        cast(week_start_date > {{ as_of_date() }} as boolean) as is_future_week
 
-    from masked
+    from weekly
 
 )
 
