@@ -207,27 +207,16 @@ activity_months as (
 
 ),
 
-quota_months as (
-
-    select
-        rep_id,
-        month_start_date,
-        sum(quota_amount_reporting) as quota_amount
-    from quotas
-    group by rep_id, month_start_date
-
-),
-
 quota_periods as (
 
     select
-        quota_months.rep_id,
+        quotas.rep_id,
         calendar.fiscal_year,
         calendar.fiscal_quarter,
-        quota_months.quota_amount
-    from quota_months
+        quotas.quota_amount_reporting as quota_amount
+    from quotas
     inner join calendar
-        on quota_months.month_start_date = calendar.date_day
+        on quotas.month_start_date = calendar.date_day
 
 ),
 
@@ -320,7 +309,7 @@ grid as (
     select
         rep_id,
         month_start_date
-    from quota_months
+    from quotas
 
 ),
 
@@ -367,7 +356,7 @@ measured as (
         coalesce(activity_months.customer_facing_duration_seconds, 0) as customer_facing_duration_seconds,
         coalesce(activity_months.logged_duration_seconds, 0) as logged_duration_seconds,
         case when reps.rep_id is not null then coalesce(working_days.working_days, 0) end as working_days,
-        quota_months.quota_amount,
+        quotas.quota_amount_reporting as quota_amount,
         case when months.is_current_period then trailing_bookings.trailing_bookings_amount end
             as trailing_bookings_amount,
         case when months.is_current_period then coalesce(trailing_bookings.trailing_bookings_won_count, 0) end
@@ -393,10 +382,10 @@ measured as (
             and grid.month_start_date = activity_months.month_start_date
     left join working_days
         on grid.month_start_date = working_days.month_start_date
-    left join quota_months
+    left join quotas
         on
-            grid.rep_id = quota_months.rep_id
-            and grid.month_start_date = quota_months.month_start_date
+            grid.rep_id = quotas.rep_id
+            and grid.month_start_date = quotas.month_start_date
     left join trailing_bookings
         on grid.rep_id = trailing_bookings.rep_id
     left join trailing_activities

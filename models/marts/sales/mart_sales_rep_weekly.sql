@@ -121,17 +121,6 @@ rep_weeks as (
 
 ),
 
-quota_months as (
-
-    select
-        rep_id,
-        month_start_date,
-        sum(quota_amount_reporting) as quota_amount
-    from quotas
-    group by rep_id, month_start_date
-
-),
-
 first_data_week as (
 
     select min(week_start_date) as first_week_start_date
@@ -190,7 +179,7 @@ measured as (
         coalesce(rep_weeks.sales_activities, 0) as sales_activities,
         coalesce(reps.is_quota_carrying, false)
         and {{ is_rep_active_in_month(
-            'quota_months.quota_amount',
+            'quotas.quota_amount_reporting',
             'coalesce(rep_weeks.activity_count, 0)',
             'coalesce(rep_weeks.won_count, 0) + coalesce(rep_weeks.lost_count, 0)'
         ) }} as is_peer
@@ -201,10 +190,10 @@ measured as (
         on
             grid.rep_id = rep_weeks.rep_id
             and grid.week_start_date = rep_weeks.week_start_date
-    left join quota_months
+    left join quotas
         on
-            grid.rep_id = quota_months.rep_id
-            and cast({{ dbt.date_trunc('month', 'grid.week_start_date') }} as date) = quota_months.month_start_date
+            grid.rep_id = quotas.rep_id
+            and cast({{ dbt.date_trunc('month', 'grid.week_start_date') }} as date) = quotas.month_start_date
 
 ),
 
