@@ -42,29 +42,12 @@ annual as (
 
 ),
 
-masked as (
-
-    select
-        *,
-        fiscal_year_start_date > {{ as_of_date() }} as is_future_year,
-        case when fiscal_year_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
-    from annual
-
-),
-
 final as (
 
     select
         -- keys
         cast(fiscal_year as integer) as fiscal_year,
-        cast(target_level as {{ dbt.type_string() }}) as target_level,
-        cast(member_key as {{ dbt.type_string() }}) as member_key,
-
-        -- strings
-        cast(team as {{ dbt.type_string() }}) as team,
-        cast(rep_id as {{ dbt.type_string() }}) as rep_id,
-        cast(case when rep_id is not null then {{ rep_label('rep_id') }} end as {{ dbt.type_string() }})
-            as rep_label,
+        {{ target_member_columns() }},
 
         -- calendar
         cast(fiscal_year_start_date as date) as fiscal_year_start_date,
@@ -72,11 +55,7 @@ final as (
             as fiscal_year_end_date,
 
         -- bookings (new + expansion, reporting currency)
-        cast(quota_bookings as decimal(38, 6)) as quota_bookings,
-        cast(plan_bookings as decimal(38, 6)) as plan_bookings,
-        cast(actual_bookings_to_date as decimal(38, 6)) as actual_bookings,
-        cast({{ safe_divide('actual_bookings_to_date', 'quota_bookings') }} as double) as quota_attainment,
-        cast({{ safe_divide('actual_bookings_to_date', 'plan_bookings') }} as double) as plan_attainment,
+        {{ target_bookings_columns('fiscal_year_start_date') }},
         cast({{ safe_divide('quota_bookings', 'plan_bookings') }} as double) as quota_to_plan_ratio,
 
         -- booleans
@@ -87,9 +66,9 @@ final as (
             and {{ as_of_date() }} < {{ dbt.dateadd('year', 1, 'fiscal_year_start_date') }}
             as boolean
         ) as is_as_of_year,
-        cast(is_future_year as boolean) as is_future_year
+        cast(fiscal_year_start_date > {{ as_of_date() }} as boolean) as is_future_year
 
-    from masked
+    from annual
 
 )
 

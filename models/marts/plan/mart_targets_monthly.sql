@@ -33,29 +33,12 @@ monthly as (
 
 ),
 
-masked as (
-
-    select
-        *,
-        month_start_date > {{ as_of_date() }} as is_future_month,
-        case when month_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
-    from monthly
-
-),
-
 final as (
 
     select
         -- keys
-        cast(masked.month_start_date as date) as month_start_date,
-        cast(masked.target_level as {{ dbt.type_string() }}) as target_level,
-        cast(masked.member_key as {{ dbt.type_string() }}) as member_key,
-
-        -- strings
-        cast(masked.team as {{ dbt.type_string() }}) as team,
-        cast(masked.rep_id as {{ dbt.type_string() }}) as rep_id,
-        cast(case when masked.rep_id is not null then {{ rep_label('masked.rep_id') }} end as {{ dbt.type_string() }})
-            as rep_label,
+        cast(monthly.month_start_date as date) as month_start_date,
+        {{ target_member_columns('monthly') }},
 
         -- calendar
         cast(dim_date.month_end_date as date) as month_end_date,
@@ -64,26 +47,20 @@ final as (
         cast(dim_date.fiscal_month as integer) as fiscal_month,
 
         -- bookings (new + expansion, reporting currency)
-        cast(masked.quota_bookings as decimal(38, 6)) as quota_bookings,
-        cast(masked.plan_bookings as decimal(38, 6)) as plan_bookings,
-        cast(masked.actual_bookings_to_date as decimal(38, 6)) as actual_bookings,
-        cast({{ safe_divide('masked.actual_bookings_to_date', 'masked.quota_bookings') }} as double)
-            as quota_attainment,
-        cast({{ safe_divide('masked.actual_bookings_to_date', 'masked.plan_bookings') }} as double)
-            as plan_attainment,
-        cast({{ safe_divide('masked.quota_bookings', 'masked.plan_bookings') }} as double)
+        {{ target_bookings_columns('month_start_date', 'monthly') }},
+        cast({{ safe_divide('monthly.quota_bookings', 'monthly.plan_bookings') }} as double)
             as quota_to_plan_ratio,
 
         -- booleans
-        cast({{ is_quota_plan_mismatch('masked.quota_bookings', 'masked.plan_bookings') }} as boolean)
+        cast({{ is_quota_plan_mismatch('monthly.quota_bookings', 'monthly.plan_bookings') }} as boolean)
             as is_quota_plan_mismatch,
-        cast(masked.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)
+        cast(monthly.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)
             as is_as_of_month,
-        cast(masked.is_future_month as boolean) as is_future_month
+        cast(monthly.month_start_date > {{ as_of_date() }} as boolean) as is_future_month
 
-    from masked
+    from monthly
     left join dim_date
-        on masked.month_start_date = dim_date.date_day
+        on monthly.month_start_date = dim_date.date_day
 
 )
 

@@ -26,29 +26,12 @@ weekly as (
 
 ),
 
-masked as (
-
-    select
-        *,
-        week_start_date > {{ as_of_date() }} as is_future_week,
-        case when week_start_date <= {{ as_of_date() }} then actual_bookings end as actual_bookings_to_date
-    from weekly
-
-),
-
 final as (
 
     select
         -- keys
         cast(week_start_date as date) as week_start_date,
-        cast(target_level as {{ dbt.type_string() }}) as target_level,
-        cast(member_key as {{ dbt.type_string() }}) as member_key,
-
-        -- strings
-        cast(team as {{ dbt.type_string() }}) as team,
-        cast(rep_id as {{ dbt.type_string() }}) as rep_id,
-        cast(case when rep_id is not null then {{ rep_label('rep_id') }} end as {{ dbt.type_string() }})
-            as rep_label,
+        {{ target_member_columns() }},
 
         -- ISO calendar
         cast({{ dbt.dateadd('day', 6, 'week_start_date') }} as date) as week_end_date,
@@ -56,18 +39,14 @@ final as (
         cast(extract(week from week_start_date) as integer) as iso_week,
 
         -- bookings (new + expansion, reporting currency)
-        cast(quota_bookings as decimal(38, 6)) as quota_bookings,
-        cast(plan_bookings as decimal(38, 6)) as plan_bookings,
-        cast(actual_bookings_to_date as decimal(38, 6)) as actual_bookings,
-        cast({{ safe_divide('actual_bookings_to_date', 'quota_bookings') }} as double) as quota_attainment,
-        cast({{ safe_divide('actual_bookings_to_date', 'plan_bookings') }} as double) as plan_attainment,
+        {{ target_bookings_columns('week_start_date') }},
 
         -- booleans
         cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
             as is_complete_week,
-        cast(is_future_week as boolean) as is_future_week
+        cast(week_start_date > {{ as_of_date() }} as boolean) as is_future_week
 
-    from masked
+    from weekly
 
 )
 

@@ -207,27 +207,16 @@ activity_months as (
 
 ),
 
-quota_months as (
-
-    select
-        rep_id,
-        month_start_date,
-        sum(quota_amount_reporting) as quota_amount
-    from quotas
-    group by rep_id, month_start_date
-
-),
-
 quota_periods as (
 
     select
-        quota_months.rep_id,
+        quotas.rep_id,
         calendar.fiscal_year,
         calendar.fiscal_quarter,
-        quota_months.quota_amount
-    from quota_months
+        quotas.quota_amount_reporting as quota_amount
+    from quotas
     inner join calendar
-        on quota_months.month_start_date = calendar.date_day
+        on quotas.month_start_date = calendar.date_day
 
 ),
 
@@ -320,7 +309,7 @@ grid as (
     select
         rep_id,
         month_start_date
-    from quota_months
+    from quotas
 
 ),
 
@@ -367,7 +356,7 @@ measured as (
         coalesce(activity_months.customer_facing_duration_seconds, 0) as customer_facing_duration_seconds,
         coalesce(activity_months.logged_duration_seconds, 0) as logged_duration_seconds,
         case when reps.rep_id is not null then coalesce(working_days.working_days, 0) end as working_days,
-        quota_months.quota_amount,
+        quotas.quota_amount_reporting as quota_amount,
         case when months.is_current_period then trailing_bookings.trailing_bookings_amount end
             as trailing_bookings_amount,
         case when months.is_current_period then coalesce(trailing_bookings.trailing_bookings_won_count, 0) end
@@ -393,10 +382,10 @@ measured as (
             and grid.month_start_date = activity_months.month_start_date
     left join working_days
         on grid.month_start_date = working_days.month_start_date
-    left join quota_months
+    left join quotas
         on
-            grid.rep_id = quota_months.rep_id
-            and grid.month_start_date = quota_months.month_start_date
+            grid.rep_id = quotas.rep_id
+            and grid.month_start_date = quotas.month_start_date
     left join trailing_bookings
         on grid.rep_id = trailing_bookings.rep_id
     left join trailing_activities
@@ -458,30 +447,10 @@ compared as (
 
     select
         prior_months.*,
-        case
-            when prior_months.has_last_month then coalesce(last_month.bookings_amount, 0)
-        end as bookings_amount_last_month,
-        case
-            when prior_months.has_last_year then coalesce(last_year.bookings_amount, 0)
-        end as bookings_amount_last_year,
-        case
-            when prior_months.has_last_month then coalesce(last_month.pipeline_created_amount, 0)
-        end as pipeline_created_amount_last_month,
-        case
-            when prior_months.has_last_year then coalesce(last_year.pipeline_created_amount, 0)
-        end as pipeline_created_amount_last_year,
-        case
-            when prior_months.has_last_month then coalesce(last_month.sales_activities, 0)
-        end as sales_activities_last_month,
-        case
-            when prior_months.has_last_year then coalesce(last_year.sales_activities, 0)
-        end as sales_activities_last_year,
-        case
-            when prior_months.has_last_month then last_month.win_rate
-        end as win_rate_last_month,
-        case
-            when prior_months.has_last_year then last_year.win_rate
-        end as win_rate_last_year,
+        {{ prior_period_values('prior_months', 'bookings_amount', 'month') }},
+        {{ prior_period_values('prior_months', 'pipeline_created_amount', 'month') }},
+        {{ prior_period_values('prior_months', 'sales_activities', 'month') }},
+        {{ prior_period_values('prior_months', 'win_rate', 'month', fill_zero=false) }},
         case
             when prior_months.is_peer
                 then count(*) over (partition by prior_months.month_start_date, prior_months.is_peer)
@@ -502,25 +471,10 @@ ranked as (
 
     select
         *,
-        case
-            when is_peer
-                then rank() over (partition by month_start_date, is_peer order by bookings_amount desc)
-        end as bookings_amount_rank,
-        case
-            when is_peer
-                then rank() over (partition by month_start_date, is_peer order by pipeline_created_amount desc)
-        end as pipeline_created_amount_rank,
-        case
-            when is_peer
-                then rank() over (partition by month_start_date, is_peer order by sales_activities desc)
-        end as sales_activities_rank,
-        case
-            when is_peer and win_rate is not null
-                then rank() over (
-                        partition by month_start_date, is_peer, win_rate is null
-                        order by win_rate desc
-                    )
-        end as win_rate_rank,
+        {{ peer_rank('bookings_amount', 'month_start_date') }},
+        {{ peer_rank('pipeline_created_amount', 'month_start_date') }},
+        {{ peer_rank('sales_activities', 'month_start_date') }},
+        {{ peer_rank('win_rate', 'month_start_date', skip_nulls=true) }},
         sum(bookings_amount) over (
             partition by rep_id, fiscal_year, fiscal_quarter
             order by month_start_date
@@ -634,42 +588,10 @@ final as (
 
         -- numerics: comparison with last month and the same month last year, rank among peers
         cast(peer_reps as bigint) as peer_reps,
-        cast(bookings_amount_last_month as decimal(38, 6)) as bookings_amount_last_month,
-        cast(bookings_amount - bookings_amount_last_month as decimal(38, 6)) as bookings_amount_change_vs_last_month,
-        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_month') }} as double)
-            as bookings_amount_ratio_vs_last_month,
-        cast(bookings_amount_last_year as decimal(38, 6)) as bookings_amount_last_year,
-        cast(bookings_amount - bookings_amount_last_year as decimal(38, 6)) as bookings_amount_change_vs_last_year,
-        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_year') }} as double)
-            as bookings_amount_ratio_vs_last_year,
-        cast(bookings_amount_rank as bigint) as bookings_amount_rank,
-        cast(pipeline_created_amount_last_month as decimal(38, 6)) as pipeline_created_amount_last_month,
-        cast(pipeline_created_amount - pipeline_created_amount_last_month as decimal(38, 6))
-            as pipeline_created_amount_change_vs_last_month,
-        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_month') }} as double)
-            as pipeline_created_amount_ratio_vs_last_month,
-        cast(pipeline_created_amount_last_year as decimal(38, 6)) as pipeline_created_amount_last_year,
-        cast(pipeline_created_amount - pipeline_created_amount_last_year as decimal(38, 6))
-            as pipeline_created_amount_change_vs_last_year,
-        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_year') }} as double)
-            as pipeline_created_amount_ratio_vs_last_year,
-        cast(pipeline_created_amount_rank as bigint) as pipeline_created_amount_rank,
-        cast(sales_activities_last_month as bigint) as sales_activities_last_month,
-        cast(sales_activities - sales_activities_last_month as bigint) as sales_activities_change_vs_last_month,
-        cast({{ safe_divide('sales_activities', 'sales_activities_last_month') }} as double)
-            as sales_activities_ratio_vs_last_month,
-        cast(sales_activities_last_year as bigint) as sales_activities_last_year,
-        cast(sales_activities - sales_activities_last_year as bigint) as sales_activities_change_vs_last_year,
-        cast({{ safe_divide('sales_activities', 'sales_activities_last_year') }} as double)
-            as sales_activities_ratio_vs_last_year,
-        cast(sales_activities_rank as bigint) as sales_activities_rank,
-        cast(win_rate_last_month as double) as win_rate_last_month,
-        cast(win_rate - win_rate_last_month as double) as win_rate_change_vs_last_month,
-        cast({{ safe_divide('win_rate', 'win_rate_last_month') }} as double) as win_rate_ratio_vs_last_month,
-        cast(win_rate_last_year as double) as win_rate_last_year,
-        cast(win_rate - win_rate_last_year as double) as win_rate_change_vs_last_year,
-        cast({{ safe_divide('win_rate', 'win_rate_last_year') }} as double) as win_rate_ratio_vs_last_year,
-        cast(win_rate_rank as bigint) as win_rate_rank,
+        {{ period_comparison_columns('bookings_amount', 'month', 'decimal(38, 6)') }},
+        {{ period_comparison_columns('pipeline_created_amount', 'month', 'decimal(38, 6)') }},
+        {{ period_comparison_columns('sales_activities', 'month', 'bigint') }},
+        {{ period_comparison_columns('win_rate', 'month', 'double') }},
 
         -- booleans
         is_quota_carrying,

@@ -49,86 +49,82 @@ as_of as (
 
 ),
 
-closed_weeks as (
+rep_events as (
 
+    -- one row per closed opportunity (on its close date), created opportunity (on its created
+    -- date) and activity (on its activity date), with what it adds to the rep's week
     select
-        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
-        calendar.week_start_date,
-        sum(case when opportunities.is_won and opportunities.is_bookings then opportunities.amount_reporting else 0 end)
-            as bookings_amount,
-        sum(case when opportunities.is_won and opportunities.is_bookings then 1 else 0 end) as bookings_won_count,
-        sum(case when opportunities.is_won then 1 else 0 end) as won_count,
-        sum(case when opportunities.is_lost then 1 else 0 end) as lost_count
+        coalesce(owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        close_date as event_date,
+        case when is_won and is_bookings then amount_reporting else 0 end as bookings_amount,
+        case when is_won and is_bookings then 1 else 0 end as bookings_won_count,
+        case when is_won then 1 else 0 end as won_count,
+        case when is_lost then 1 else 0 end as lost_count,
+        0 as opportunities_created,
+        0 as pipeline_created_amount,
+        0 as activity_count,
+        0 as sales_activities
     from opportunities
-    inner join calendar
-        on opportunities.close_date = calendar.date_day
-    cross join as_of
-    where
-        opportunities.is_closed
-        and opportunities.close_date <= as_of.as_of_date
-    group by
-        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}'),
-        calendar.week_start_date
+    where is_closed
 
-),
-
-created_weeks as (
+    union all
 
     select
-        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
-        calendar.week_start_date,
-        count(*) as opportunities_created,
-        sum(opportunities.amount_reporting) as pipeline_created_amount
+        coalesce(owner_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        created_date as event_date,
+        0 as bookings_amount,
+        0 as bookings_won_count,
+        0 as won_count,
+        0 as lost_count,
+        1 as opportunities_created,
+        amount_reporting as pipeline_created_amount,
+        0 as activity_count,
+        0 as sales_activities
     from opportunities
-    inner join calendar
-        on opportunities.created_date = calendar.date_day
-    cross join as_of
-    where opportunities.created_date <= as_of.as_of_date
-    group by
-        coalesce(opportunities.owner_id, '{{ var("unassigned_rep_id") }}'),
-        calendar.week_start_date
 
-),
-
-activity_weeks as (
+    union all
 
     select
-        coalesce(activities.rep_id, '{{ var("unassigned_rep_id") }}') as rep_id,
-        calendar.week_start_date,
-        count(*) as activity_count,
-        sum(case when activities.is_sales_activity then 1 else 0 end) as sales_activities
+        coalesce(rep_id, '{{ var("unassigned_rep_id") }}') as rep_id,
+        activity_date as event_date,
+        0 as bookings_amount,
+        0 as bookings_won_count,
+        0 as won_count,
+        0 as lost_count,
+        0 as opportunities_created,
+        0 as pipeline_created_amount,
+        1 as activity_count,
+        case when is_sales_activity then 1 else 0 end as sales_activities
     from activities
-    inner join calendar
-        on activities.activity_date = calendar.date_day
-    cross join as_of
-    where activities.activity_date <= as_of.as_of_date
-    group by
-        coalesce(activities.rep_id, '{{ var("unassigned_rep_id") }}'),
-        calendar.week_start_date
 
 ),
 
-quota_months as (
+rep_weeks as (
 
     select
-        rep_id,
-        month_start_date,
-        sum(quota_amount_reporting) as quota_amount
-    from quotas
-    group by rep_id, month_start_date
+        rep_events.rep_id,
+        calendar.week_start_date,
+        sum(rep_events.bookings_amount) as bookings_amount,
+        sum(rep_events.bookings_won_count) as bookings_won_count,
+        sum(rep_events.won_count) as won_count,
+        sum(rep_events.lost_count) as lost_count,
+        sum(rep_events.opportunities_created) as opportunities_created,
+        sum(rep_events.pipeline_created_amount) as pipeline_created_amount,
+        sum(rep_events.activity_count) as activity_count,
+        sum(rep_events.sales_activities) as sales_activities
+    from rep_events
+    inner join calendar
+        on rep_events.event_date = calendar.date_day
+    cross join as_of
+    where rep_events.event_date <= as_of.as_of_date
+    group by rep_events.rep_id, calendar.week_start_date
 
 ),
 
 first_data_week as (
 
     select min(week_start_date) as first_week_start_date
-    from (
-        select week_start_date from created_weeks
-        union all
-        select week_start_date from closed_weeks
-        union all
-        select week_start_date from activity_weeks
-    ) as data_weeks
+    from rep_weeks
 
 ),
 
@@ -158,21 +154,7 @@ grid as (
     select
         rep_id,
         week_start_date
-    from closed_weeks
-
-    union
-
-    select
-        rep_id,
-        week_start_date
-    from created_weeks
-
-    union
-
-    select
-        rep_id,
-        week_start_date
-    from activity_weeks
+    from rep_weeks
 
 ),
 
@@ -186,40 +168,32 @@ measured as (
         reps.region,
         reps.manager_id,
         coalesce(reps.is_quota_carrying, false) as is_quota_carrying,
-        coalesce(closed_weeks.bookings_amount, 0) as bookings_amount,
-        coalesce(closed_weeks.bookings_won_count, 0) as bookings_won_count,
-        coalesce(closed_weeks.won_count, 0) as won_count,
-        coalesce(closed_weeks.lost_count, 0) as lost_count,
-        {{ win_rate('coalesce(closed_weeks.won_count, 0)', 'coalesce(closed_weeks.lost_count, 0)') }} as win_rate,
-        coalesce(created_weeks.opportunities_created, 0) as opportunities_created,
-        coalesce(created_weeks.pipeline_created_amount, 0) as pipeline_created_amount,
-        coalesce(activity_weeks.activity_count, 0) as activity_count,
-        coalesce(activity_weeks.sales_activities, 0) as sales_activities,
+        coalesce(rep_weeks.bookings_amount, 0) as bookings_amount,
+        coalesce(rep_weeks.bookings_won_count, 0) as bookings_won_count,
+        coalesce(rep_weeks.won_count, 0) as won_count,
+        coalesce(rep_weeks.lost_count, 0) as lost_count,
+        {{ win_rate('coalesce(rep_weeks.won_count, 0)', 'coalesce(rep_weeks.lost_count, 0)') }} as win_rate,
+        coalesce(rep_weeks.opportunities_created, 0) as opportunities_created,
+        coalesce(rep_weeks.pipeline_created_amount, 0) as pipeline_created_amount,
+        coalesce(rep_weeks.activity_count, 0) as activity_count,
+        coalesce(rep_weeks.sales_activities, 0) as sales_activities,
         coalesce(reps.is_quota_carrying, false)
         and {{ is_rep_active_in_month(
-            'quota_months.quota_amount',
-            'coalesce(activity_weeks.activity_count, 0)',
-            'coalesce(closed_weeks.won_count, 0) + coalesce(closed_weeks.lost_count, 0)'
+            'quotas.quota_amount_reporting',
+            'coalesce(rep_weeks.activity_count, 0)',
+            'coalesce(rep_weeks.won_count, 0) + coalesce(rep_weeks.lost_count, 0)'
         ) }} as is_peer
     from grid
     left join reps
         on grid.rep_id = reps.rep_id
-    left join closed_weeks
+    left join rep_weeks
         on
-            grid.rep_id = closed_weeks.rep_id
-            and grid.week_start_date = closed_weeks.week_start_date
-    left join created_weeks
+            grid.rep_id = rep_weeks.rep_id
+            and grid.week_start_date = rep_weeks.week_start_date
+    left join quotas
         on
-            grid.rep_id = created_weeks.rep_id
-            and grid.week_start_date = created_weeks.week_start_date
-    left join activity_weeks
-        on
-            grid.rep_id = activity_weeks.rep_id
-            and grid.week_start_date = activity_weeks.week_start_date
-    left join quota_months
-        on
-            grid.rep_id = quota_months.rep_id
-            and cast({{ dbt.date_trunc('month', 'grid.week_start_date') }} as date) = quota_months.month_start_date
+            grid.rep_id = quotas.rep_id
+            and cast({{ dbt.date_trunc('month', 'grid.week_start_date') }} as date) = quotas.month_start_date
 
 ),
 
@@ -242,30 +216,10 @@ compared as (
 
     select
         prior_weeks.*,
-        case
-            when prior_weeks.has_last_week then coalesce(last_week.bookings_amount, 0)
-        end as bookings_amount_last_week,
-        case
-            when prior_weeks.has_last_year then coalesce(last_year.bookings_amount, 0)
-        end as bookings_amount_last_year,
-        case
-            when prior_weeks.has_last_week then coalesce(last_week.pipeline_created_amount, 0)
-        end as pipeline_created_amount_last_week,
-        case
-            when prior_weeks.has_last_year then coalesce(last_year.pipeline_created_amount, 0)
-        end as pipeline_created_amount_last_year,
-        case
-            when prior_weeks.has_last_week then coalesce(last_week.sales_activities, 0)
-        end as sales_activities_last_week,
-        case
-            when prior_weeks.has_last_year then coalesce(last_year.sales_activities, 0)
-        end as sales_activities_last_year,
-        case
-            when prior_weeks.has_last_week then last_week.win_rate
-        end as win_rate_last_week,
-        case
-            when prior_weeks.has_last_year then last_year.win_rate
-        end as win_rate_last_year,
+        {{ prior_period_values('prior_weeks', 'bookings_amount', 'week') }},
+        {{ prior_period_values('prior_weeks', 'pipeline_created_amount', 'week') }},
+        {{ prior_period_values('prior_weeks', 'sales_activities', 'week') }},
+        {{ prior_period_values('prior_weeks', 'win_rate', 'week', fill_zero=false) }},
         case
             when prior_weeks.is_peer
                 then count(*) over (partition by prior_weeks.week_start_date, prior_weeks.is_peer)
@@ -286,25 +240,10 @@ ranked as (
 
     select
         *,
-        case
-            when is_peer
-                then rank() over (partition by week_start_date, is_peer order by bookings_amount desc)
-        end as bookings_amount_rank,
-        case
-            when is_peer
-                then rank() over (partition by week_start_date, is_peer order by pipeline_created_amount desc)
-        end as pipeline_created_amount_rank,
-        case
-            when is_peer
-                then rank() over (partition by week_start_date, is_peer order by sales_activities desc)
-        end as sales_activities_rank,
-        case
-            when is_peer and win_rate is not null
-                then rank() over (
-                        partition by week_start_date, is_peer, win_rate is null
-                        order by win_rate desc
-                    )
-        end as win_rate_rank
+        {{ peer_rank('bookings_amount', 'week_start_date') }},
+        {{ peer_rank('pipeline_created_amount', 'week_start_date') }},
+        {{ peer_rank('sales_activities', 'week_start_date') }},
+        {{ peer_rank('win_rate', 'week_start_date', skip_nulls=true) }}
     from compared
 
 ),
@@ -331,45 +270,13 @@ final as (
 
         -- numerics: each metric this week, last week, the same week last year, change, ratio, rank
         cast(bookings_amount as decimal(38, 6)) as bookings_amount,
-        cast(bookings_amount_last_week as decimal(38, 6)) as bookings_amount_last_week,
-        cast(bookings_amount - bookings_amount_last_week as decimal(38, 6)) as bookings_amount_change_vs_last_week,
-        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_week') }} as double)
-            as bookings_amount_ratio_vs_last_week,
-        cast(bookings_amount_last_year as decimal(38, 6)) as bookings_amount_last_year,
-        cast(bookings_amount - bookings_amount_last_year as decimal(38, 6)) as bookings_amount_change_vs_last_year,
-        cast({{ safe_divide('bookings_amount', 'bookings_amount_last_year') }} as double)
-            as bookings_amount_ratio_vs_last_year,
-        cast(bookings_amount_rank as bigint) as bookings_amount_rank,
+        {{ period_comparison_columns('bookings_amount', 'week', 'decimal(38, 6)') }},
         cast(pipeline_created_amount as decimal(38, 6)) as pipeline_created_amount,
-        cast(pipeline_created_amount_last_week as decimal(38, 6)) as pipeline_created_amount_last_week,
-        cast(pipeline_created_amount - pipeline_created_amount_last_week as decimal(38, 6))
-            as pipeline_created_amount_change_vs_last_week,
-        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_week') }} as double)
-            as pipeline_created_amount_ratio_vs_last_week,
-        cast(pipeline_created_amount_last_year as decimal(38, 6)) as pipeline_created_amount_last_year,
-        cast(pipeline_created_amount - pipeline_created_amount_last_year as decimal(38, 6))
-            as pipeline_created_amount_change_vs_last_year,
-        cast({{ safe_divide('pipeline_created_amount', 'pipeline_created_amount_last_year') }} as double)
-            as pipeline_created_amount_ratio_vs_last_year,
-        cast(pipeline_created_amount_rank as bigint) as pipeline_created_amount_rank,
+        {{ period_comparison_columns('pipeline_created_amount', 'week', 'decimal(38, 6)') }},
         cast(sales_activities as bigint) as sales_activities,
-        cast(sales_activities_last_week as bigint) as sales_activities_last_week,
-        cast(sales_activities - sales_activities_last_week as bigint) as sales_activities_change_vs_last_week,
-        cast({{ safe_divide('sales_activities', 'sales_activities_last_week') }} as double)
-            as sales_activities_ratio_vs_last_week,
-        cast(sales_activities_last_year as bigint) as sales_activities_last_year,
-        cast(sales_activities - sales_activities_last_year as bigint) as sales_activities_change_vs_last_year,
-        cast({{ safe_divide('sales_activities', 'sales_activities_last_year') }} as double)
-            as sales_activities_ratio_vs_last_year,
-        cast(sales_activities_rank as bigint) as sales_activities_rank,
+        {{ period_comparison_columns('sales_activities', 'week', 'bigint') }},
         cast(win_rate as double) as win_rate,
-        cast(win_rate_last_week as double) as win_rate_last_week,
-        cast(win_rate - win_rate_last_week as double) as win_rate_change_vs_last_week,
-        cast({{ safe_divide('win_rate', 'win_rate_last_week') }} as double) as win_rate_ratio_vs_last_week,
-        cast(win_rate_last_year as double) as win_rate_last_year,
-        cast(win_rate - win_rate_last_year as double) as win_rate_change_vs_last_year,
-        cast({{ safe_divide('win_rate', 'win_rate_last_year') }} as double) as win_rate_ratio_vs_last_year,
-        cast(win_rate_rank as bigint) as win_rate_rank,
+        {{ period_comparison_columns('win_rate', 'week', 'double') }},
 
         -- booleans
         is_quota_carrying,

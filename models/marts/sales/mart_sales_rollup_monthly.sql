@@ -5,6 +5,10 @@
     company row. Ratios are recomputed from the summed counts with the same macros as the rep
     mart (win rate, cohort win rate, selling time share), never averaged. mart_sales_team_monthly
     publishes the company rows. -#}
+{%- set grain_columns = [
+    'rollup_level', 'rollup_key', 'month_start_date', 'month_end_date', 'fiscal_year',
+    'fiscal_quarter', 'fiscal_month', 'fiscal_period_label', 'is_current_period'
+] %}
 with
 
 rep_months as (
@@ -50,15 +54,7 @@ rep_levels as (
 aggregated as (
 
     select
-        rollup_level,
-        rollup_key,
-        month_start_date,
-        month_end_date,
-        fiscal_year,
-        fiscal_quarter,
-        fiscal_month,
-        fiscal_period_label,
-        is_current_period,
+        {{ grain_columns | join(',\n        ') }},
         sum(bookings_amount) as bookings_amount,
         sum(bookings_won_count) as bookings_won_count,
         sum(renewal_bookings_amount) as renewal_bookings_amount,
@@ -83,15 +79,7 @@ aggregated as (
         sum(available_selling_hours) as available_selling_hours
     from rep_levels
     group by
-        rollup_level,
-        rollup_key,
-        month_start_date,
-        month_end_date,
-        fiscal_year,
-        fiscal_quarter,
-        fiscal_month,
-        fiscal_period_label,
-        is_current_period
+        {{ grain_columns | join(',\n        ') }}
 
 ),
 
