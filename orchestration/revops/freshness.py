@@ -28,7 +28,8 @@ def summarize(sources_json: Path) -> tuple[str, bool]:
         status = str(result.get("status"))
         # an empty table (a system or optional input not landed) has no load time: dbt reports
         # it as year 1 and 'error'; absence is not staleness (dq_source_coverage shows it)
-        if str(result.get("max_loaded_at") or "0001-01-01").startswith("0001-01-01"):
+        # (a query that failed has no max_loaded_at at all: it stays its status, not fresh)
+        if str(result.get("max_loaded_at") or "").startswith("0001-01-01"):
             status = "absent"
         counts[status] = counts.get(status, 0) + 1
         if status not in ("pass", "absent"):

@@ -53,3 +53,19 @@ def test_stale_tables_are_named_with_their_status(tmp_path):
 def test_missing_results_say_so(tmp_path):
     line, fresh = summarize(tmp_path / "sources.json")
     assert line.startswith("dbt source freshness: no results") and not fresh
+
+
+def test_a_failed_freshness_query_is_not_fresh_nor_absent(tmp_path):
+    """dbt's result for a query that failed (e.g. _loaded_at missing) carries no load time."""
+    path = _sources_json(
+        tmp_path,
+        [
+            {"unique_id": "source.revops.crm.opportunity", "status": "pass", "max_loaded_at": T},
+            {"unique_id": "source.revops.billing.invoices", "status": "runtime error"},
+        ],
+    )
+    assert summarize(path) == (
+        "dbt source freshness: 1 pass, 1 runtime error; "
+        "not fresh: billing.invoices (runtime error)",
+        False,
+    )
