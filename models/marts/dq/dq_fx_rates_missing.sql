@@ -130,6 +130,20 @@ missing as (
         'int_rep_comp_plans_monthly', ref('stg_plan__comp_plans'), 'amounts.target_incentive',
         'amounts.currency_code', 'amounts.month_start_date', 'fx_rates'
     ) }}
+
+    union all
+
+    {{ fx_rates_missing_sql(
+        'int_programme_costs_daily', ref('int_programme_costs_daily'), 'amounts.cost',
+        'amounts.currency_code', 'amounts.cost_date', 'fx_rates'
+    ) }}
+
+    union all
+
+    {{ fx_rates_missing_sql(
+        'mart_marketing_budget_monthly', ref('stg_plan__marketing_budget'),
+        'amounts.budget_amount', 'amounts.currency_code', 'amounts.month_start_date', 'fx_rates'
+    ) }}
 ),
 
 final as (
