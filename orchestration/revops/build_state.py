@@ -163,15 +163,11 @@ def plan_build(
     """What to build, from the last build's state and what changed since (see the module)."""
     if full_refresh:
         return BuildPlan("full refresh: the whole project", whole=True, full_refresh=True)
+    if last is None:
+        return BuildPlan("no earlier build recorded: the whole project", whole=True)
     # A project change (a model, macro, seed, var) reaches the rows incremental models built
     # before it, e.g. a new channel mapping the touches of past months: a plain build would
     # apply it to the window's rows only, so the whole project is rebuilt from scratch.
-    if last is None:
-        return BuildPlan(
-            "no earlier build recorded: the whole project, from scratch",
-            whole=True,
-            full_refresh=True,
-        )
     if last.manifest_sha != current.manifest_sha:
         return BuildPlan(
             "the dbt project changed since the last build: the whole, from scratch",

@@ -55,7 +55,7 @@ def test_asset_graph_matches_the_contract():
             assert spec.kinds == {"duckdb"}
     # 13 crm (10 + product_2, pricebook_entry, opportunity_line_item) + 6 mkt + 11 billing
     # + 3 plan + 1 reference
-    assert sum(len(a.keys) for a in ingestion_assets) == 34
+    assert sum(len(a.keys) for a in ingestion_assets) == 37
 
 
 def test_materialize_loads_and_reports_per_table(env):
@@ -63,7 +63,7 @@ def test_materialize_loads_and_reports_per_table(env):
     result = dg.materialize(ingestion_assets, partition_key=DAY)
     assert result.success
     meta = materializations(result)
-    assert len(meta) == 34  # one per raw table, as above
+    assert len(meta) == 37  # one per raw table, as above
     # hand-counted from the fixtures: opps.csv 4 rows of which 2 quarantined
     assert meta["raw_crm/opportunity"]["rows_loaded"] == 2
     assert meta["raw_crm/opportunity"]["rows_quarantined"] == 2

@@ -113,6 +113,9 @@ class _NoEvents:
     def get_error(self) -> None:
         return None
 
+    def wait(self) -> _NoEvents:  # what the `dbt source freshness` call after a build reads
+        return self
+
 
 RUN_ENV = ("REVOPS_PARTITION_START", "REVOPS_PARTITION_END", "REVOPS_AS_OF_DATE")
 
@@ -123,9 +126,13 @@ def dbt_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[list[str]
     dbt receives in its environment, is in _ENV_SEEN per call."""
     calls: list[list[str]] = []
     _ENV_SEEN.clear()
+    _FRESHNESS_SEEN.clear()
     monkeypatch.setenv("REVOPS_WAREHOUSE", str(tmp_path / "none" / "revops.duckdb"))
 
     def spy(self, args, **kwargs):
+        if list(args[:2]) == ["source", "freshness"]:  # logged after a build, never a build
+            _FRESHNESS_SEEN.append(list(args))
+            return _NoEvents()
         calls.append(list(args))
         _ENV_SEEN.append({k: os.environ.get(k) for k in RUN_ENV})
         return _NoEvents()
@@ -135,6 +142,7 @@ def dbt_calls(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[list[str]
 
 
 _ENV_SEEN: list[dict[str, str | None]] = []
+_FRESHNESS_SEEN: list[list[str]] = []
 
 
 def _materialize_dbt(run_config: dict | None = None, **kwargs: Any) -> dg.ExecuteInProcessResult:
@@ -153,7 +161,8 @@ def _materialize_dbt(run_config: dict | None = None, **kwargs: Any) -> dg.Execut
 def test_a_range_backfill_is_one_dbt_build_with_the_window_in_its_environment(dbt_calls) -> None:
     result = _materialize_dbt(tags=run_tags(D("2026-10-30"), D("2026-10-31")))
     assert result.success
-    (args,) = dbt_calls  # ONE invocation for the two days
+    (args,) = dbt_calls  # ONE build for the two days
+    assert _FRESHNESS_SEEN == [["source", "freshness"]]  # then the sources' freshness, once
     assert args[0] == "build" and "--full-refresh" not in args
     assert "--vars" not in args  # vars would make dbt parse the whole project again
     assert _ENV_SEEN == [
