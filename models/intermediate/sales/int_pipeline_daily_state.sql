@@ -6,9 +6,9 @@
     the created-month rate (the rule for open opportunities, opportunity_fx_date), and weighted by
     the CRM probability. The historical-win-rate weighting is int_pipeline_daily_weighted: the rates
     are learnt from this state on each month's first day (int_stage_win_rates_monthly).
-    A table rebuilt by every run: its days move with as_of_date and its win rates with any close,
-    so an incremental run recomputed most of it at a higher cost than the whole (11.0 s against
-    9.2 s at scale 1, issue 13). -#}
+    A table rebuilt by every run that moves as_of_date (an incremental version cost more than the
+    whole: 11.0 s against 9.2 s at scale 1, issue 13). Everything that does not depend on the day
+    is joined on intervals, and the expansion to days is the last join (see open_spans). -#}
 {{ config(materialized='table') }}
 with
 
