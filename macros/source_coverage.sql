@@ -96,13 +96,15 @@
 
 {#- (system, source_table, mart) for every mart downstream of a source table, read from dbt's
     graph at run time (at parse time: none). A mart is a model of the marts layer. The models
-    that measure the whole landing (int_source_coverage and what reads only it: "today" and the
+    that measure the whole landing (int_source_coverage, int_source_landings and what reads only
+    them: "today" and the
     calendar's span) are not followed: every mart reads them, so through them every table would
     seem to feed every mart. Nor is int_channel_values, which reads the channel values of every
     marketing and CRM table: a mart that maps its own values needs no other table's. -#}
 {% macro source_mart_pairs() -%}
     {%- set not_followed = [
-        'int_source_coverage', 'int_as_of_date', 'int_calendar_bounds', 'int_channel_values'
+        'int_source_coverage', 'int_source_landings', 'int_as_of_date', 'int_calendar_bounds',
+        'int_channel_values'
     ] -%}
     {%- set pairs = [] -%}
     {%- if execute -%}
@@ -136,5 +138,21 @@
         cast(null as {{ dbt.type_string() }}) as source_table,
         cast(null as {{ dbt.type_string() }}) as mart_name
     where 1 = 0
+    {%- endfor %}
+{%- endmacro %}
+
+{#- One row per source table of coverage_source_tables() and landing day: system, source_table,
+    landed_date and landed_rows (the rows that day's load brought). What landed by a given day
+    is read from it, so a rerun of a past day measures that day's landing, not a later one. -#}
+{% macro source_landings_sql() -%}
+    {%- for entry in coverage_source_tables() %}
+    select
+        '{{ entry.source }}' as system,
+        '{{ entry.table }}' as source_table,
+        cast(_landed_date as date) as landed_date,
+        count(*) as landed_rows
+    from {{ source(entry.source, entry.table) }}
+    group by cast(_landed_date as date)
+    {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}

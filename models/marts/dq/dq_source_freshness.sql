@@ -1,6 +1,6 @@
 {#- Is each landing table fresh? One row per landing table (int_source_coverage), present or not:
-    its last landed date, the rows landed that day (the last load), the days from it to
-    as_of_date, and its status against the freshness SLA the sources YAML declares for dbt source
+    its last landing day up to as_of_date (int_source_landings: a rerun of a past day ignores
+    later files), the rows landed that day (the last load), the days from it to as_of_date, and its status against the freshness SLA the sources YAML declares for dbt source
     freshness (int_source_freshness_sla): 'pass' within warn_after, 'warn' past it, 'error' past
     error_after, 'absent' when nothing has landed, 'no_sla' when none is declared. Measured
     against as_of_date, not the clock, so a past day reproduces. -#}
@@ -9,6 +9,12 @@ with
 coverage as (
 
     select * from {{ ref('int_source_coverage') }}
+
+),
+
+landings as (
+
+    select * from {{ ref('int_source_landings') }}
 
 ),
 
@@ -24,23 +30,54 @@ as_of as (
 
 ),
 
+landed_by_as_of as (
+
+    select
+        landings.system,
+        landings.source_table,
+        landings.landed_date,
+        landings.landed_rows,
+        row_number() over (
+            partition by landings.system, landings.source_table
+            order by landings.landed_date desc
+        ) as landing_recency
+    from landings
+    cross join as_of
+    where landings.landed_date <= as_of.as_of_date
+
+),
+
+last_landing as (
+
+    select
+        system,
+        source_table,
+        landed_date as last_landed_date,
+        landed_rows as last_landed_rows
+    from landed_by_as_of
+    where landing_recency = 1
+
+),
+
 measured as (
 
     select
         coverage.system,
         coverage.source_table,
-        coverage.is_present,
-        coverage.last_landed_date,
-        coverage.last_landed_rows,
+        last_landing.last_landed_date is not null as is_present,
+        last_landing.last_landed_date,
+        coalesce(last_landing.last_landed_rows, 0) as last_landed_rows,
         sla.warn_after_days,
         sla.error_after_days,
         as_of.as_of_date,
-        case
-            when coverage.is_present
-                then {{ dbt.datediff('coverage.last_landed_date', 'as_of.as_of_date', 'day') }}
-        end as days_since_landed
+        {{ dbt.datediff('last_landing.last_landed_date', 'as_of.as_of_date', 'day') }}
+            as days_since_landed
     from coverage
     cross join as_of
+    left join last_landing
+        on
+            coverage.system = last_landing.system
+            and coverage.source_table = last_landing.source_table
     left join sla
         on
             coverage.system = sla.system
