@@ -12,11 +12,14 @@ from revops.config import daily_cron
 # writer lock in revops.warehouse makes a second run wait rather than fail.
 revops_daily = dg.define_asset_job(
     name="revops_daily",
-    selection=dg.AssetSelection.all(),  # every asset is on daily_partitions: so is the job
+    # partitioned by day through its ingestion assets (the only ones on daily_partitions); the
+    # dbt models and the publication run in the same run and read its window from its tags
+    selection=dg.AssetSelection.all(),
     executor_def=dg.in_process_executor,
     description=(
-        "For one day or a range of days (one run): ingest the landing files of those days, "
-        "build and test the dbt project for that window, check, publish the marts."
+        "For one day or a range of days (one run): ingest the landing files of those days "
+        "(the raw tables are partitioned by landing day), build and test the dbt project for "
+        "that window, check, publish the marts (whole tables, not partitioned)."
     ),
 )
 

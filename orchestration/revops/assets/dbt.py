@@ -1,10 +1,10 @@
 """The dbt project as Dagster assets, loaded from a manifest prepared by `make` (dbt parse).
 
-Daily-partitioned like ingestion: a run over one day or a range of days is ONE `dbt build`
-with env REVOPS_PARTITION_START / REVOPS_PARTITION_END (the window, inclusive) and
+Not partitioned: a model is one table built from all the raw rows, not a day of them
+(revops.partitions). A run of the daily job over one day or a range of days is ONE `dbt build`
+with env REVOPS_PARTITION_START / REVOPS_PARTITION_END (the run's window, inclusive) and
 REVOPS_AS_OF_DATE (its last day), which the incremental models use to pick the keys to
-reprocess. A range backfill is one run (BackfillPolicy.single_run), so one dbt invocation. It
-builds only what changed since the last successful build (revops.build_state).
+reprocess. It builds only what changed since the last successful build (revops.build_state).
 """
 
 import json
@@ -32,7 +32,7 @@ from dagster_dbt import (
 from revops import build_state, dbt_args, freshness, stages
 from revops.build_state import BuildPlan
 from revops.config import PROJECT_DIR, dbt_run_dir, dbt_target_dir, warehouse_path
-from revops.partitions import daily_partitions, window_of
+from revops.partitions import window_of
 from revops.progress import SHOW, DbtProgress
 from revops.warehouse import connect, writer_lock
 from revops.window import Window
@@ -169,8 +169,6 @@ def keep_partial_parse(target: Path) -> None:
     project=dbt_project(),
     dagster_dbt_translator=TRANSLATOR,
     name=DBT_STEP,
-    partitions_def=daily_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def revops_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig
