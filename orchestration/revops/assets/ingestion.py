@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from revops.assets import ownership
 from revops.contract import System, load_contract
 from revops.partitions import daily_partitions, window_of
 from revops.progress import SHOW
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from revops.ingest.report import FileResult
 
 GROUP = "raw"
+LAYER = "raw"
 REJECTION_CHECK = "no_rejected_files"
 
 
@@ -38,6 +40,8 @@ def _specs(system: System) -> list[dg.AssetSpec]:
             kinds={"duckdb"},
             description=table.description or f"{system.name} {table.name}, as landed",
             metadata={"key": list(table.key), "contract_columns": len(table.columns)},
+            owners=ownership.owners(LAYER, system.name),
+            tags=ownership.tags(LAYER, system.name),
         )
         for table in system.tables.values()
     ]

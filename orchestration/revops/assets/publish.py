@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 import dagster as dg
 
 from revops import build_state
+from revops.assets import ownership
 
 GROUP = "publish"
 MARTS_SCHEMA = build_state.MARTS_SCHEMA
@@ -27,6 +28,8 @@ def build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinition
         deps=list(mart_keys),
         output_required=False,  # nothing rebuilt since the last publication: nothing new
         kinds={"duckdb", "parquet"},
+        owners=ownership.owners(GROUP, MARTS_SCHEMA),
+        tags=ownership.tags(GROUP, MARTS_SCHEMA),
         # not partitioned: a publication copies the whole of schema marts, not a day of it
         description=(
             "Every table of schema marts, copied into warehouse/published/revops.duckdb "
