@@ -7,6 +7,9 @@ import re
 import dagster as dg
 
 from revops.config import daily_cron
+from revops.partitions import first_day
+
+PARTITIONS = f"daily_partitions, one per UTC day from {first_day()} (env REVOPS_PARTITIONS_START)"
 
 # Steps run one after another in one process: DuckDB takes one writer at a time, and the
 # writer lock in revops.warehouse makes a second run wait rather than fail.
@@ -37,11 +40,18 @@ def daily_time(cron: str) -> tuple[int, int]:
 
 _minute, _hour = daily_time(daily_cron())
 
-# Each tick (06:00 UTC by default) runs the partition of the day that just ended.
+# Each tick (06:00 UTC by default) runs the partition of the day that just ended. Dagster 1.13
+# no longer shows a schedule's partition set in the UI: its description and metadata name it.
 revops_daily_schedule = dg.build_schedule_from_partitioned_job(
     revops_daily,
     name="revops_daily_schedule",
     minute_of_hour=_minute,
     hour_of_day=_hour,
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    description=(
+        f"Runs revops_daily for the partition of the day that just ended, at {_hour:02d}:"
+        f"{_minute:02d} UTC (env REVOPS_DAILY_CRON). Partition set: {PARTITIONS}: the raw "
+        "tables' landing days (the dbt models and the publication are whole tables)."
+    ),
+    metadata={"partitions": PARTITIONS, "partitioned_assets": "the raw tables (group raw)"},
 )

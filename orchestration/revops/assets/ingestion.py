@@ -190,4 +190,28 @@ def build_ingestion_assets() -> list[dg.AssetsDefinition]:
     return [build_system_asset(system) for system in load_contract().values()]
 
 
+# the loader's own tables (revops.ingest.load), which dbt reads as sources: written by every
+# ingestion step as a side effect, so in the UI they are observed, not materialized
+LOADER_TABLES = {
+    "load_log": "One row per attempt at a landing file's content and raw table: loaded, "
+    "rejected, failed or duplicate, with its counts and error (written by every ingestion step).",
+    "quarantine": "The rows of loaded files that broke the landing contract, with the file, row, "
+    "column and value (written by every ingestion step).",
+}
+
+
+def loader_table_specs() -> list[dg.AssetSpec]:
+    return [
+        dg.AssetSpec(
+            key=dg.AssetKey(["raw_meta", name]),
+            group_name=GROUP,
+            kinds={"duckdb"},
+            description=description,
+            owners=ownership.owners(LAYER, "meta"),
+            tags=ownership.tags(LAYER, "meta"),
+        )
+        for name, description in LOADER_TABLES.items()
+    ]
+
+
 ingestion_assets: list[dg.AssetsDefinition] = build_ingestion_assets()
