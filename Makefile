@@ -11,9 +11,13 @@ export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 SCALE ?= 0.2
+DEV_PORT ?= 3000
+DOCS_PORT ?= 8080
+DOCS_DIR ?= target/docs
+REVOPS_WAREHOUSE_FILE = $(or $(REVOPS_WAREHOUSE),warehouse/revops.duckdb)
 BENCH_SCALES ?= 0.1 1
 
-.PHONY: run test dev lint unit dbt-test manifest bench clean venv
+.PHONY: run test dev docs lint unit dbt-test manifest bench clean venv
 
 venv: $(STAMP)
 
@@ -37,8 +41,21 @@ run: target/manifest.json
 	@$(BIN)/revops-demo generate --if-empty --scale $(SCALE)
 	@$(BIN)/revops run
 
+# The Dagster UI: `dg dev` (dagster-dg-cli), which Dagster 1.13 recommends; `dagster dev` warns
+# that it is superseded.
 dev: target/manifest.json
-	@$(BIN)/dagster dev -m revops.definitions
+	@$(BIN)/dg dev -m revops.definitions -h 127.0.0.1 -p $(DEV_PORT)
+
+# dbt docs (lineage, owners, tags, exposures) into target/docs (static_index.html there opens from
+# disk too), served on 127.0.0.1 only. Column types and row counts come from the working
+# warehouse when it exists (`make run` first); without it the docs have no catalog.
+docs: target/manifest.json
+	@if [ -f "$(REVOPS_WAREHOUSE_FILE)" ]; then opts=""; else \
+	  echo "==> no warehouse at $(REVOPS_WAREHOUSE_FILE): docs without its catalog (make run first)"; \
+	  opts="--empty-catalog --no-compile"; fi; \
+	  $(BIN)/dbt docs generate --quiet --static --target-path $(DOCS_DIR) $$opts
+	@echo "==> dbt docs on http://127.0.0.1:$(DOCS_PORT) (static copy: $(DOCS_DIR)/static_index.html; Ctrl-C stops)"
+	@$(BIN)/dbt docs serve --target-path $(DOCS_DIR) --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
 lint: $(STAMP)
 	@echo "==> ruff"

@@ -56,18 +56,26 @@ def test_definitions_load_and_validate() -> None:
     assert job.partitions_def == dg.DailyPartitionsDefinition("2024-11-01", timezone="UTC")
 
 
-def test_every_asset_is_daily_partitioned_with_single_run_backfills() -> None:
-    """One partitioning for the whole graph, and a range backfill is one run of each asset
-    (so one dbt invocation)."""
+def test_only_the_raw_tables_are_daily_partitioned() -> None:
+    """Partition what is partitioned, and no more: a raw table loads a day's landing files
+    (daily partitions, a range backfill in one run); the dbt models and the publication are
+    whole tables (unpartitioned), so a healthy warehouse reads as materialized, not as hundreds
+    of missing days."""
+    from revops.contract import all_tables
     from revops.definitions import defs
     from revops.partitions import daily_partitions
 
+    raw = {dg.AssetKey([t.raw_schema, t.name]) for t in all_tables()}
     graph = defs.resolve_asset_graph()
     nodes = [graph.get(k) for k in graph.get_all_asset_keys() if graph.get(k).is_materializable]
-    assert len(nodes) > 100
+    assert len(nodes) > 100 and len(raw) == 37
     for node in nodes:
-        assert node.partitions_def == daily_partitions, node.key
-        assert node.backfill_policy == dg.BackfillPolicy.single_run(), node.key
+        if node.key in raw:
+            assert node.partitions_def == daily_partitions, node.key
+            assert node.backfill_policy == dg.BackfillPolicy.single_run(), node.key
+        else:
+            assert node.partitions_def is None, node.key
+    assert raw <= {n.key for n in nodes}
 
 
 def test_each_schedule_tick_runs_the_day_that_just_ended() -> None:

@@ -1,6 +1,7 @@
 """Daily partitions: the partitioning, the run window every step derives from a run's
-partitions, and the dbt invocation of a partitioned run (one `dbt build` per run, whatever the
-number of days, with the window as vars)."""
+partitions (the unpartitioned ones too: the dbt models, and a backfill's run of them), and the
+dbt invocation of a partitioned run (one `dbt build` per run, whatever the number of days, with
+the window in its environment)."""
 
 from __future__ import annotations
 
@@ -97,6 +98,65 @@ def test_an_unpartitioned_run_has_no_window() -> None:
     assert dg.materialize([plain]).success
 
 
+def test_an_unpartitioned_asset_in_a_partitioned_run_sees_the_run_window() -> None:
+    """The daily job: partitioned raw tables and unpartitioned models in ONE run."""
+    seen: list[Any] = []
+
+    @dg.asset(partitions_def=daily_partitions, backfill_policy=dg.BackfillPolicy.single_run())
+    def raw(context) -> None:
+        seen.append(window_of(context))
+
+    @dg.asset(deps=[raw])
+    def model(context) -> None:
+        seen.append(window_of(context))
+
+    job = dg.define_asset_job("mixed", executor_def=dg.in_process_executor)
+    defs = dg.Definitions(assets=[raw, model], jobs=[job])
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = defs.resolve_job_def("mixed").execute_in_process(
+            instance=instance, tags=run_tags(D("2026-10-29"), D("2026-10-31"))
+        )
+    assert result.success
+    assert seen == [(D("2026-10-29"), D("2026-10-31"))] * 2
+    by_asset = sorted(
+        (e.asset_key.to_user_string(), e.partition)
+        for e in result.get_asset_materialization_events()
+    )
+    # the raw table has a materialization per day, the model one (of the whole table)
+    assert by_asset == [("model", None)] + [
+        ("raw", k) for k in keys_between(D("2026-10-29"), D("2026-10-31"))
+    ]
+
+
+def test_the_unpartitioned_run_of_a_backfill_covers_the_backfill_days() -> None:
+    """A UI backfill of days runs the raw tables in range runs and the models afterwards in a
+    run without partition tags: that run's window spans the days of the backfill's runs."""
+    from dagster._core.test_utils import create_run_for_test
+
+    seen: list[Any] = []
+
+    @dg.asset
+    def model(context) -> None:
+        seen.append(window_of(context))
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        for tags in (
+            run_tags(D("2026-10-03"), D("2026-10-05")),
+            run_tags(D("2026-10-09"), D("2026-10-09")),
+        ):
+            create_run_for_test(
+                instance, job_name="ingest", tags={**tags, "dagster/backfill": "bf1"}
+            )
+        create_run_for_test(
+            instance,
+            job_name="ingest",
+            tags={**run_tags(D("2026-01-01"), D("2026-01-01")), "dagster/backfill": "other"},
+        )
+        assert dg.materialize([model], instance=instance, tags={"dagster/backfill": "bf1"}).success
+        assert dg.materialize([model], instance=instance, tags={"dagster/backfill": "none"}).success
+    assert seen == [(D("2026-10-03"), D("2026-10-09")), None]
+
+
 # --- the dbt step of a partitioned run ---------------------------------------------------------
 
 
@@ -145,6 +205,12 @@ _ENV_SEEN: list[dict[str, str | None]] = []
 _FRESHNESS_SEEN: list[list[str]] = []
 
 
+def _day(key: str) -> dict[str, str]:
+    """The tags of a run of one day's partition (the dbt assets are unpartitioned: they read
+    the window of the daily job's run from its tags)."""
+    return run_tags(D(key), D(key))
+
+
 def _materialize_dbt(run_config: dict | None = None, **kwargs: Any) -> dg.ExecuteInProcessResult:
     from revops.assets.dbt import dbt_resource, revops_dbt_assets
 
@@ -178,9 +244,9 @@ def test_a_range_backfill_is_one_dbt_build_with_the_window_in_its_environment(db
 
 def test_one_day_full_refresh_and_as_of_override(dbt_calls) -> None:
     config = {"ops": {"revops_dbt": {"config": {"full_refresh": True}}}}
-    assert _materialize_dbt(config, partition_key="2026-06-30").success
+    assert _materialize_dbt(config, tags=_day("2026-06-30")).success
     config = {"ops": {"revops_dbt": {"config": {"as_of_date": "2026-06-15"}}}}
-    assert _materialize_dbt(config, partition_key="2026-06-30").success
+    assert _materialize_dbt(config, tags=_day("2026-06-30")).success
     full, as_of = dbt_calls
     assert full[:2] == ["build", "--full-refresh"]
     assert _ENV_SEEN[0] == {
@@ -197,9 +263,9 @@ def _excluded_resource_types(args: list[str]) -> list[str]:
 
 
 def test_a_daily_run_leaves_unit_tests_out_unless_asked(dbt_calls) -> None:
-    assert _materialize_dbt(partition_key="2026-06-30").success
+    assert _materialize_dbt(tags=_day("2026-06-30")).success
     config = {"ops": {"revops_dbt": {"config": {"unit_tests": True}}}}
-    assert _materialize_dbt(config, partition_key="2026-06-30").success
+    assert _materialize_dbt(config, tags=_day("2026-06-30")).success
     daily, with_unit_tests = dbt_calls
     assert _excluded_resource_types(daily) == ["unit_test"]
     assert _excluded_resource_types(with_unit_tests) == []
@@ -246,5 +312,7 @@ def test_reference_run_is_one_dbt_invocation_over_its_two_days(demo_run, pipelin
     by_asset: dict[str, set[str]] = {}
     for event in result.get_asset_materialization_events():
         by_asset.setdefault(event.asset_key.to_user_string(), set()).add(event.partition)
-    for key in ("raw_crm/opportunity", "marts/mart_revenue_monthly", "published_warehouse"):
-        assert by_asset[key] == {start, end}, key
+    # a raw table per day of the window; a mart and the publication once (whole tables)
+    assert by_asset["raw_crm/opportunity"] == {start, end}
+    for key in ("marts/mart_revenue_monthly", "published_warehouse"):
+        assert by_asset[key] == {None}, key

@@ -1,10 +1,10 @@
 """The dbt project as Dagster assets, loaded from a manifest prepared by `make` (dbt parse).
 
-Daily-partitioned like ingestion: a run over one day or a range of days is ONE `dbt build`
-with env REVOPS_PARTITION_START / REVOPS_PARTITION_END (the window, inclusive) and
+Not partitioned: a model is one table built from all the raw rows, not a day of them
+(revops.partitions). A run of the daily job over one day or a range of days is ONE `dbt build`
+with env REVOPS_PARTITION_START / REVOPS_PARTITION_END (the run's window, inclusive) and
 REVOPS_AS_OF_DATE (its last day), which the incremental models use to pick the keys to
-reprocess. A range backfill is one run (BackfillPolicy.single_run), so one dbt invocation. It
-builds only what changed since the last successful build (revops.build_state).
+reprocess. It builds only what changed since the last successful build (revops.build_state).
 """
 
 import json
@@ -30,9 +30,10 @@ from dagster_dbt import (
 )
 
 from revops import build_state, dbt_args, freshness, stages
+from revops.assets import check_descriptions, ownership
 from revops.build_state import BuildPlan
 from revops.config import PROJECT_DIR, dbt_run_dir, dbt_target_dir, warehouse_path
-from revops.partitions import daily_partitions, window_of
+from revops.partitions import window_of
 from revops.progress import SHOW, DbtProgress
 from revops.warehouse import connect, writer_lock
 from revops.window import Window
@@ -51,8 +52,21 @@ def dbt_project() -> DbtProject:
     )
 
 
+def layer_and_domain(dbt_resource_props: Mapping[str, Any]) -> tuple[str, str]:
+    """(layer, domain) of a dbt node from its folder: models/<layer>/<domain>/x.sql; a seed is
+    layer seeds, domain reference; a node outside a layer folder is its own layer."""
+    if dbt_resource_props["resource_type"] == "seed":
+        return "seeds", "reference"
+    fqn = dbt_resource_props.get("fqn", [])
+    layer = fqn[1] if len(fqn) > 2 else "models"
+    domain = fqn[2] if len(fqn) > 3 else layer
+    return layer, domain
+
+
 class RevopsTranslator(DagsterDbtTranslator):
-    """Ties dbt sources to the ingestion assets and groups dbt nodes by layer."""
+    """Ties dbt sources to the ingestion assets, groups dbt nodes by layer, gives every node
+    owners and layer / domain tags (revops.assets.ownership) and every dbt test check a
+    description (revops.assets.check_descriptions)."""
 
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         resource_type = dbt_resource_props["resource_type"]
@@ -71,6 +85,46 @@ class RevopsTranslator(DagsterDbtTranslator):
         if len(fqn) > 1 and fqn[1] in LAYER_GROUPS:
             return fqn[1]
         return super().get_group_name(dbt_resource_props)
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        """The node's dbt meta.owner (dbt_project.yml folder configs), else the scheme's."""
+        config_meta = (dbt_resource_props.get("config") or {}).get("meta") or {}
+        owner = config_meta.get("owner") or (dbt_resource_props.get("meta") or {}).get("owner")
+        if owner:
+            return [ownership.team(str(owner))]
+        return ownership.owners(*layer_and_domain(dbt_resource_props))
+
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        """layer and domain; dbt tags other than those two come along as keys (dagster-dbt's
+        default)."""
+        layer, domain = layer_and_domain(dbt_resource_props)
+        extra = {
+            k: v
+            for k, v in super().get_tags(dbt_resource_props).items()
+            if k not in {layer, domain}
+        }
+        return {**extra, **ownership.tags(layer, domain)}
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt's check of a dbt test, with a description that is never empty."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None or spec.description:
+            return spec
+        test = manifest["nodes"][unique_id]
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=check_descriptions.dbt_test_description(manifest, test),
+            additional_deps=spec.additional_deps,
+            blocking=spec.blocking,
+            metadata=spec.metadata,
+        )
 
 
 TRANSLATOR = RevopsTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
@@ -169,8 +223,6 @@ def keep_partial_parse(target: Path) -> None:
     project=dbt_project(),
     dagster_dbt_translator=TRANSLATOR,
     name=DBT_STEP,
-    partitions_def=daily_partitions,
-    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def revops_dbt_assets(
     context: dg.AssetExecutionContext, dbt: DbtCliResource, config: DbtRunConfig

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import dagster as dg
 
+from revops.assets import ownership
 from revops.contract import System, load_contract
 from revops.partitions import daily_partitions, window_of
 from revops.progress import SHOW
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from revops.ingest.report import FileResult
 
 GROUP = "raw"
+LAYER = "raw"
 REJECTION_CHECK = "no_rejected_files"
 
 
@@ -38,6 +40,8 @@ def _specs(system: System) -> list[dg.AssetSpec]:
             kinds={"duckdb"},
             description=table.description or f"{system.name} {table.name}, as landed",
             metadata={"key": list(table.key), "contract_columns": len(table.columns)},
+            owners=ownership.owners(LAYER, system.name),
+            tags=ownership.tags(LAYER, system.name),
         )
         for table in system.tables.values()
     ]
@@ -184,6 +188,30 @@ def build_system_asset(system: System) -> dg.AssetsDefinition:
 
 def build_ingestion_assets() -> list[dg.AssetsDefinition]:
     return [build_system_asset(system) for system in load_contract().values()]
+
+
+# the loader's own tables (revops.ingest.load), which dbt reads as sources: written by every
+# ingestion step as a side effect, so in the UI they are observed, not materialized
+LOADER_TABLES = {
+    "load_log": "One row per attempt at a landing file's content and raw table: loaded, "
+    "rejected, failed or duplicate, with its counts and error (written by every ingestion step).",
+    "quarantine": "The rows of loaded files that broke the landing contract, with the file, row, "
+    "column and value (written by every ingestion step).",
+}
+
+
+def loader_table_specs() -> list[dg.AssetSpec]:
+    return [
+        dg.AssetSpec(
+            key=dg.AssetKey(["raw_meta", name]),
+            group_name=GROUP,
+            kinds={"duckdb"},
+            description=description,
+            owners=ownership.owners(LAYER, "meta"),
+            tags=ownership.tags(LAYER, "meta"),
+        )
+        for name, description in LOADER_TABLES.items()
+    ]
 
 
 ingestion_assets: list[dg.AssetsDefinition] = build_ingestion_assets()

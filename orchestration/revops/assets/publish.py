@@ -1,12 +1,11 @@
 """The published warehouse: the marts copied to a DuckDB-1.5-readable file and Parquet."""
 
-import warnings
 from collections.abc import Iterator, Sequence
 
 import dagster as dg
 
 from revops import build_state
-from revops.partitions import daily_partitions
+from revops.assets import ownership
 
 GROUP = "publish"
 MARTS_SCHEMA = build_state.MARTS_SCHEMA
@@ -23,23 +22,15 @@ def mart_asset_keys() -> list[dg.AssetKey]:
 
 
 def build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
-    with warnings.catch_warnings():
-        # backfill_policy on @asset is marked beta (it is stable on the multi-assets)
-        warnings.simplefilter("ignore", dg.BetaWarning)
-        return _build_publish_asset(mart_keys)
-
-
-def _build_publish_asset(mart_keys: Sequence[dg.AssetKey]) -> dg.AssetsDefinition:
     @dg.asset(
         key="published_warehouse",
         group_name=GROUP,
         deps=list(mart_keys),
         output_required=False,  # nothing rebuilt since the last publication: nothing new
         kinds={"duckdb", "parquet"},
-        # partitioned like everything upstream, so the daily job is one partitioned job; a
-        # publish always copies the whole of schema marts
-        partitions_def=daily_partitions,
-        backfill_policy=dg.BackfillPolicy.single_run(),
+        owners=ownership.owners(GROUP, MARTS_SCHEMA),
+        tags=ownership.tags(GROUP, MARTS_SCHEMA),
+        # not partitioned: a publication copies the whole of schema marts, not a day of it
         description=(
             "Every table of schema marts, copied into warehouse/published/revops.duckdb "
             "(DuckDB 1.5 storage) and exported to Parquet, both swapped in atomically; only "
