@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 SCALE ?= 0.2
 BENCH_SCALES ?= 0.1 1
 
-.PHONY: run test dev lint unit dbt-test manifest bench clean venv
+.PHONY: run test dev lint unit dbt-test manifest bench clean venv metrics
 
 venv: $(STAMP)
 
@@ -36,6 +36,17 @@ manifest: target/manifest.json
 run: target/manifest.json
 	@$(BIN)/revops-demo generate --if-empty --scale $(SCALE)
 	@$(BIN)/revops run
+
+# Ask the semantic layer (MetricFlow, models/semantic/) a question, answered from the PUBLISHED
+# warehouse opened read-only (profile target `published`): it never waits for or blocks a run.
+#   make metrics Q="--metrics win_rate --group-by rep__region,metric_time__quarter"
+#   make metrics MF=list Q=metrics        # every metric; MF=list Q="dimensions --metrics win_rate"
+MF ?= query
+Q ?= --metrics bookings_amount,win_rate,mrr,nrr --group-by metric_time__quarter --order metric_time__quarter
+metrics: target/manifest.json
+	@REVOPS_DBT_TARGET=published \
+	REVOPS_PUBLISHED="$$($(BIN)/python -c 'from revops.config import published_dir; print(published_dir())')" \
+	$(BIN)/mf $(MF) $(Q)
 
 dev: target/manifest.json
 	@$(BIN)/dagster dev -m revops.definitions
