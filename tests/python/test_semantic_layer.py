@@ -241,6 +241,49 @@ def test_fiscal_quarter_bookings_equal_the_team_mart(layer, marts) -> None:
     assert not problems, "\n".join(problems[:20])
 
 
+def test_open_pipeline_is_the_last_day_of_each_month_by_region(layer, marts) -> None:
+    """Open and weighted pipeline are stocks: a month's is its last day's in the mart."""
+    metrics = ["open_pipeline_amount", "weighted_pipeline_amount", "open_pipeline_count"]
+    rows = layer.query(metrics, ["rep__region", "metric_time__month"]).as_dicts()
+    actual: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["rep__region"] or "unknown", _day(row["metric_time__month"]))
+        assert key not in actual, f"two rows for {key}"
+        actual[key] = row
+    expected = by_key(
+        _rows(
+            marts,
+            """
+            with last_days as (
+                select date_trunc('month', date_day)::date as month, max(date_day) as day
+                from marts.mart_pipeline_daily group by 1
+            )
+            select coalesce(r.region, 'unknown') as region, l.month,
+                sum(p.open_amount) as open_amount, sum(p.weighted_amount) as weighted_amount,
+                sum(p.open_count) as open_count
+            from marts.mart_pipeline_daily as p
+            inner join last_days as l on p.date_day = l.day
+            left join marts.dim_rep as r on p.owner_id = r.rep_id
+            group by all
+            """,
+        ),
+        "region",
+        "month",
+    )
+    assert len(expected) >= 12
+    problems = compare(
+        expected,
+        actual,
+        {
+            "open_amount": ("open_pipeline_amount", MONEY_TOL),
+            "weighted_amount": ("weighted_pipeline_amount", MONEY_TOL),
+            "open_count": ("open_pipeline_count", 0),
+        },
+        set(metrics),
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
 # --- revenue -----------------------------------------------------------------------------------
 
 REVENUE_COLUMNS = {
