@@ -44,9 +44,9 @@ run: target/manifest.json
 MF ?= query
 Q ?= --metrics bookings_amount,win_rate,mrr,nrr --group-by metric_time__quarter --order metric_time__quarter
 metrics: target/manifest.json
-	@REVOPS_DBT_TARGET=published \
-	REVOPS_PUBLISHED="$$($(BIN)/python -c 'from revops.config import published_dir; print(published_dir())')" \
-	$(BIN)/mf $(MF) $(Q)
+	@pub="$$($(BIN)/python -c 'from revops.config import published_dir; print(published_dir())')"; \
+	test -f "$$pub/revops.duckdb" || { echo "no published warehouse at $$pub/revops.duckdb: run 'make run' first"; exit 1; }; \
+	REVOPS_DBT_TARGET=published REVOPS_PUBLISHED="$$pub" $(BIN)/mf $(MF) $(Q)
 
 dev: target/manifest.json
 	@$(BIN)/dagster dev -m revops.definitions

@@ -518,7 +518,11 @@ def test_mf_cli_answers_win_rate_by_region_and_quarter_from_the_published_file(
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    env.pop("REVOPS_WAREHOUSE", None)  # the manifest's relations name database 'revops'
+    # the profile attaches the published file under the stem of REVOPS_WAREHOUSE: the database
+    # name the semantic manifest's relations carry (the warehouse's stem when dbt parsed)
+    from revops.semantic import manifest_database
+
+    env["REVOPS_WAREHOUSE"] = str(tmp_path / f"{manifest_database(SEMANTIC_MANIFEST)}.duckdb")
     mf = Path(sys.executable).with_name("mf")
     proc = subprocess.run(
         [
