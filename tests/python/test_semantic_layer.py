@@ -284,6 +284,58 @@ def test_open_pipeline_is_the_last_day_of_each_month_by_region(layer, marts) -> 
     assert not problems, "\n".join(problems[:20])
 
 
+def test_plan_and_quota_attainment_equal_the_plan_and_rep_marts(layer, marts) -> None:
+    """Bookings vs plan per month (mart_plan_vs_actual_monthly, months up to as_of_date) and quota
+    attainment per rep and month (mart_sales_rep_monthly, rep-months with a quota)."""
+    plan = by_key(
+        layer.query(["bookings_attainment", "plan_bookings"], ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    expected_plan = by_key(
+        _rows(
+            marts,
+            "select * from marts.mart_plan_vs_actual_monthly where not is_future_month",
+        ),
+        "month_start_date",
+    )
+    assert len(expected_plan) >= 20
+    problems = compare(
+        expected_plan,
+        {k: v for k, v in plan.items() if k in expected_plan},
+        {
+            "plan_bookings": ("plan_bookings", MONEY_TOL),
+            "bookings_attainment": ("bookings_attainment", RATIO_TOL),
+        },
+        {"plan_bookings"},
+    )
+    quota = by_key(
+        layer.query(
+            ["quota_attainment", "quota_amount"], ["rep", "metric_time__month"]
+        ).as_dicts(),
+        "rep",
+        "metric_time__month",
+    )
+    expected_quota = by_key(
+        _rows(
+            marts,
+            "select * from marts.mart_sales_rep_monthly where quota_amount > 0",
+        ),
+        "rep_id",
+        "month_start_date",
+    )
+    assert len(expected_quota) >= 50
+    problems += compare(
+        expected_quota,
+        {k: v for k, v in quota.items() if k in expected_quota},
+        {
+            "quota_amount": ("quota_amount", MONEY_TOL),
+            "attainment": ("quota_attainment", RATIO_TOL),
+        },
+        {"quota_amount"},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
 # --- revenue -----------------------------------------------------------------------------------
 
 REVENUE_COLUMNS = {
