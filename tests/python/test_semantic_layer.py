@@ -309,9 +309,7 @@ def test_plan_and_quota_attainment_equal_the_plan_and_rep_marts(layer, marts) ->
         {"plan_bookings"},
     )
     quota = by_key(
-        layer.query(
-            ["quota_attainment", "quota_amount"], ["rep", "metric_time__month"]
-        ).as_dicts(),
+        layer.query(["quota_attainment", "quota_amount"], ["rep", "metric_time__month"]).as_dicts(),
         "rep",
         "metric_time__month",
     )
@@ -474,6 +472,36 @@ def test_marketing_metrics_equal_the_channel_mart_for_every_month(layer, marts) 
     assert any(r["paid_cac"] for r in expected.values()), "the demo should have a paid CAC"
     problems = compare(expected, actual, columns, MARKETING_ADDITIVE)
     assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+def test_cac_and_roas_by_channel_equal_the_channel_mart(layer, marts) -> None:
+    """paid_cac sliced by channel is the mart's CAC by channel; ROAS per channel-month."""
+    actual = by_key(
+        layer.query(
+            ["paid_cac", "roas", "marketing_spend", "new_customers_acquired"],
+            ["marketing_channel_month__channel", "metric_time__month"],
+        ).as_dicts(),
+        "marketing_channel_month__channel",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_marketing_channel_monthly where not is_total"),
+        "channel",
+        "month_start_date",
+    )
+    assert any(r["cac_by_channel"] for r in expected.values())
+    problems = compare(
+        expected,
+        actual,
+        {
+            "cac_by_channel": ("paid_cac", RATIO_OF_DECIMALS_TOL),
+            "roas": ("roas", RATIO_OF_DECIMALS_TOL),
+            "spend": ("marketing_spend", MONEY_TOL),
+            "new_customers": ("new_customers_acquired", 0),
+        },
+        {"marketing_spend", "new_customers_acquired"},
+    )
+    assert not problems, "\n".join(problems[:20])
 
 
 def test_ad_spend_by_channel_equals_the_channel_mart(layer, marts) -> None:
