@@ -17,7 +17,7 @@ DOCS_DIR ?= target/docs
 REVOPS_WAREHOUSE_FILE = $(or $(REVOPS_WAREHOUSE),warehouse/revops.duckdb)
 BENCH_SCALES ?= 0.1 1
 
-.PHONY: run test dev docs lint unit dbt-test manifest bench clean venv
+.PHONY: run test dev docs lint unit dbt-test manifest bench clean venv metrics
 
 venv: $(STAMP)
 
@@ -40,6 +40,17 @@ manifest: target/manifest.json
 run: target/manifest.json
 	@$(BIN)/revops-demo generate --if-empty --scale $(SCALE)
 	@$(BIN)/revops run
+
+# Ask the semantic layer (MetricFlow, models/semantic/) a question, answered from the PUBLISHED
+# warehouse opened read-only (profile target `published`): it never waits for or blocks a run.
+#   make metrics Q="--metrics win_rate --group-by rep__region,metric_time__quarter"
+#   make metrics MF=list Q=metrics        # every metric; MF=list Q="dimensions --metrics win_rate"
+MF ?= query
+Q ?= --metrics bookings_amount,win_rate,mrr,nrr --group-by metric_time__quarter --order metric_time__quarter
+metrics: target/manifest.json
+	@pub="$$($(BIN)/python -c 'from revops.config import published_dir; print(published_dir())')"; \
+	test -f "$$pub/revops.duckdb" || { echo "no published warehouse at $$pub/revops.duckdb: run 'make run' first"; exit 1; }; \
+	REVOPS_DBT_TARGET=published REVOPS_PUBLISHED="$$pub" $(BIN)/mf $(MF) $(Q)
 
 # The Dagster UI: `dg dev` (dagster-dg-cli), which Dagster 1.13 recommends; `dagster dev` warns
 # that it is superseded.

@@ -11,7 +11,9 @@
     last month and the same month last year (NULL before the first data month), change and ratio,
     and the rank among the month's peers (quota-carrying reps active in the month). Fiscal
     quarter and year attainment: bookings from the period's first month to this one / the whole
-    period's quota. -#}
+    period's quota. It reads the published facts fct_opportunities and fct_activities, the rows
+    the semantic layer's metrics aggregate (models/semantic), so both count the same deals and
+    activities. -#}
 with
 
 reps as (
@@ -22,13 +24,13 @@ reps as (
 
 opportunities as (
 
-    select * from {{ ref('int_opportunities') }}
+    select * from {{ ref('fct_opportunities') }}
 
 ),
 
 activities as (
 
-    select * from {{ ref('int_activities_classified') }}
+    select * from {{ ref('fct_activities') }}
 
 ),
 

@@ -2,7 +2,7 @@
     with data (an opportunity, a plan week, a demo request, a funnel stage or a revenue month's
     report date, whichever systems landed) to the week of as_of_date. Bookings vs plan and new
     customers come from mart_plan_vs_actual_weekly; pipeline created and win rate from
-    int_opportunities;
+    fct_opportunities (the fact the semantic layer's metrics read);
     demo requests from mart_demo_requests_weekly; SQLs from int_lead_funnel_stages. Accounts won
     (green) and lost (red) are counted from mart_scorecard_accounts_weekly, which lists them: the
     accounts with a deal closed-won / closed-lost in the week and the customers churned in the
@@ -19,7 +19,7 @@ plan_vs_actual_weekly as (
 
 opportunities as (
 
-    select * from {{ ref('int_opportunities') }}
+    select * from {{ ref('fct_opportunities') }}
 
 ),
 

@@ -1,0 +1,647 @@
+"""The semantic layer (MetricFlow, models/semantic/) answers what the marts publish.
+
+One demo business is built and published once for the module. Every headline metric is then
+asked of MetricFlow, many metrics per query, through revops.semantic (MetricFlow plans the SQL,
+DuckDB runs it on the published file, read-only), and compared with the mart column that
+publishes the same number, for every month of the demo (and per rep, region, segment or channel
+where the mart has that grain). The marts compute their numbers in their own SQL, so equality
+here means the metric and the mart cannot drift apart unnoticed. Tolerances only absorb decimal
+rounding (the marts store money as DECIMAL(38, 6)). One `mf query` through the `published`
+profile target proves the `make metrics` path.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from helpers import PROJECT_DIR, ByodPaths, run_job
+
+pytestmark = pytest.mark.slow
+
+SCALE = float(os.environ.get("REVOPS_SEMANTIC_SCALE", "0.2"))
+SEED = 31
+AS_OF = "2026-10-31"  # the generator's default end date
+SEMANTIC_MANIFEST = PROJECT_DIR / "target" / "semantic_manifest.json"
+MONEY_TOL = 1e-5  # a DECIMAL(38, 6) mart column against the exact sum
+RATIO_TOL = 1e-9
+RATIO_OF_DECIMALS_TOL = 1e-5  # a ratio the mart stores as DECIMAL(38, 6) (CAC, ARPA)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published file of one demo run (env REVOPS_SEMANTIC_PUBLISHED: an already published
+    revops.duckdb instead, to iterate on the semantic models without a rebuild)."""
+    from revops_demo.generate import generate
+
+    if reuse := os.environ.get("REVOPS_SEMANTIC_PUBLISHED"):
+        return Path(reuse)
+    root = tmp_path_factory.mktemp("semantic")
+    landing = root / "landing"
+    generate(landing, scale=SCALE, seed=SEED)
+    paths = ByodPaths(root / "run", landing)
+    run_job(paths, AS_OF)
+    db = paths.published / "revops.duckdb"
+    assert db.exists(), f"nothing published at {db}"
+    return db
+
+
+@pytest.fixture(scope="module")
+def layer(published: Path) -> Iterator:
+    from revops.semantic import SemanticLayer
+
+    with SemanticLayer(published, SEMANTIC_MANIFEST) as sl:
+        yield sl
+
+
+@pytest.fixture(scope="module")
+def marts(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(published), read_only=True)
+    yield con
+    con.close()
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
+
+
+def _day(value: object) -> object:
+    """MetricFlow's metric_time is a timestamp; the marts' periods are dates."""
+    return value.date() if isinstance(value, datetime) else value
+
+
+def _close(expected: object, actual: object, tol: float) -> bool:
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    return abs(float(expected) - float(actual)) <= tol * max(1.0, abs(float(expected)))
+
+
+def compare(
+    expected: dict[tuple, dict],
+    actual: dict[tuple, dict],
+    columns: dict[str, tuple[str, float]],
+    zero_when_absent: set[str] = frozenset(),
+) -> list[str]:
+    """expected: key -> mart row; actual: key -> MetricFlow row; columns: mart column ->
+    (metric, tolerance). A key MetricFlow has no row for (nothing happened) reads as 0 for
+    the metrics in zero_when_absent and NULL for the others. A MetricFlow row outside the
+    mart's keys must hold nothing but zeros and NULLs."""
+    problems = []
+    for key, mart_row in sorted(expected.items(), key=lambda kv: str(kv[0])):
+        mf_row = actual.get(key)
+        for column, (metric, tol) in columns.items():
+            if mf_row is None:
+                got = 0 if metric in zero_when_absent else None
+            else:
+                got = mf_row[metric]
+                if got is None and metric in zero_when_absent:
+                    got = 0
+            want = mart_row[column]
+            if not _close(want, got, tol):
+                problems.append(f"{key} {column}: mart {want} vs metric {metric} {got}")
+    for key in set(actual) - set(expected):
+        values = {m: actual[key][m] for _, (m, _) in columns.items()}
+        if any(v not in (None, 0) for v in values.values()):
+            problems.append(f"{key}: metric rows outside the mart: {values}")
+    return problems
+
+
+def by_key(rows: list[dict], *names: str) -> dict[tuple, dict]:
+    out: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(_day(row[n]) for n in names)
+        assert key not in out, f"duplicate key {key}"
+        out[key] = row
+    return out
+
+
+# --- sales -------------------------------------------------------------------------------------
+
+SALES_COLUMNS = {
+    # mart column: (metric, tolerance)
+    "bookings_amount": ("bookings_amount", MONEY_TOL),
+    "bookings_won_count": ("bookings_won_count", 0),
+    "renewal_bookings_amount": ("renewal_bookings_amount", MONEY_TOL),
+    "won_count": ("won_count", 0),
+    "lost_count": ("lost_count", 0),
+    "won_amount": ("won_amount", MONEY_TOL),
+    "win_rate": ("win_rate", RATIO_TOL),
+    "win_rate_amount": ("win_rate_amount", RATIO_TOL),
+    "opportunities_created": ("opportunities_created", 0),
+    "pipeline_created_amount": ("pipeline_created_amount", MONEY_TOL),
+    "cohort_won_count": ("cohort_won_count", 0),
+    "cohort_win_rate": ("cohort_win_rate", RATIO_TOL),
+}
+REP_ONLY_COLUMNS = {
+    "avg_deal_size": ("avg_deal_size", RATIO_OF_DECIMALS_TOL),
+    "won_cycle_days_mean": ("won_cycle_days_mean", RATIO_TOL),
+    "won_cycle_days_median": ("won_cycle_days_median", RATIO_TOL),
+    "lost_cycle_days_mean": ("lost_cycle_days_mean", RATIO_TOL),
+    "activity_count": ("activity_count", 0),
+    "sales_activities": ("sales_activities", 0),
+}
+SALES_ADDITIVE = {
+    "bookings_amount",
+    "bookings_won_count",
+    "renewal_bookings_amount",
+    "won_count",
+    "lost_count",
+    "won_amount",
+    "opportunities_created",
+    "pipeline_created_amount",
+    "cohort_won_count",
+    "activity_count",
+    "sales_activities",
+}
+
+
+def _metrics(columns: dict[str, tuple[str, float]]) -> list[str]:
+    return sorted({metric for metric, _ in columns.values()})
+
+
+def test_sales_metrics_equal_the_rep_mart_for_every_rep_and_month(layer, marts) -> None:
+    columns = {**SALES_COLUMNS, **REP_ONLY_COLUMNS}
+    activity_metrics = ("activity_count", "sales_activities")
+    opportunity_metrics = [m for m in _metrics(columns) if m not in activity_metrics]
+    by_opportunity = layer.query(
+        opportunity_metrics, ["opportunity__owner_id", "metric_time__month"]
+    ).as_dicts()
+    by_activity = layer.query(
+        list(activity_metrics), ["activity__rep_id", "metric_time__month"]
+    ).as_dicts()
+    actual = by_key(by_opportunity, "opportunity__owner_id", "metric_time__month")
+    for key, row in by_key(by_activity, "activity__rep_id", "metric_time__month").items():
+        actual.setdefault(key, {m: None for m in opportunity_metrics}).update(row)
+    for row in actual.values():
+        row.setdefault("activity_count", None)
+        row.setdefault("sales_activities", None)
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_sales_rep_monthly"), "rep_id", "month_start_date"
+    )
+    assert len(expected) > 100, "the demo should have many rep-months"
+    assert sum(r["won_count"] for r in expected.values()) > 0
+    problems = compare(expected, actual, columns, SALES_ADDITIVE)
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+def test_sales_metrics_by_region_equal_the_rollup_mart(layer, marts) -> None:
+    rows = layer.query(_metrics(SALES_COLUMNS), ["rep__region", "metric_time__month"]).as_dicts()
+    actual: dict[tuple, dict] = {}
+    for row in rows:  # opportunities without a rep in dim_rep roll up under 'unknown', as the mart
+        row["rep__region"] = row["rep__region"] or "unknown"
+        key = (row["rep__region"], _day(row["metric_time__month"]))
+        assert key not in actual, f"two rows for {key}"
+        actual[key] = row
+    expected = by_key(
+        _rows(
+            marts,
+            "select * from marts.mart_sales_rollup_monthly where rollup_level = 'region'",
+        ),
+        "rollup_key",
+        "month_start_date",
+    )
+    assert len({k[0] for k in expected}) >= 2, "the demo should have several regions"
+    problems = compare(expected, actual, SALES_COLUMNS, SALES_ADDITIVE)
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+def test_fiscal_quarter_bookings_equal_the_team_mart(layer, marts) -> None:
+    rows = layer.query(["bookings_amount", "win_rate"], ["metric_time__fiscal_quarter"]).as_dicts()
+    actual = {r["metric_time__fiscal_quarter"]: r for r in rows}
+    expected = {
+        r["fiscal_period_label"]: r
+        for r in _rows(
+            marts,
+            """
+            select fiscal_period_label, sum(bookings_amount) as bookings_amount,
+                sum(won_count)::double / nullif(sum(won_count) + sum(lost_count), 0) as win_rate
+            from marts.mart_sales_rollup_monthly
+            where rollup_level = 'company'
+            group by fiscal_period_label
+            """,
+        )
+    }
+    assert len(expected) >= 8, "two years of fiscal quarters"
+    problems = compare(
+        {(k,): v for k, v in expected.items()},
+        {(k,): v for k, v in actual.items()},
+        {"bookings_amount": ("bookings_amount", MONEY_TOL), "win_rate": ("win_rate", RATIO_TOL)},
+        {"bookings_amount"},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_open_pipeline_is_the_last_day_of_each_month_by_region(layer, marts) -> None:
+    """Open and weighted pipeline are stocks: a month's is its last day's in the mart."""
+    metrics = ["open_pipeline_amount", "weighted_pipeline_amount", "open_pipeline_count"]
+    rows = layer.query(metrics, ["rep__region", "metric_time__month"]).as_dicts()
+    actual: dict[tuple, dict] = {}
+    for row in rows:
+        key = (row["rep__region"] or "unknown", _day(row["metric_time__month"]))
+        assert key not in actual, f"two rows for {key}"
+        actual[key] = row
+    expected = by_key(
+        _rows(
+            marts,
+            """
+            with last_days as (
+                select date_trunc('month', date_day)::date as month, max(date_day) as day
+                from marts.mart_pipeline_daily group by 1
+            )
+            select coalesce(r.region, 'unknown') as region, l.month,
+                sum(p.open_amount) as open_amount, sum(p.weighted_amount) as weighted_amount,
+                sum(p.open_count) as open_count
+            from marts.mart_pipeline_daily as p
+            inner join last_days as l on p.date_day = l.day
+            left join marts.dim_rep as r on p.owner_id = r.rep_id
+            group by all
+            """,
+        ),
+        "region",
+        "month",
+    )
+    assert len(expected) >= 12
+    problems = compare(
+        expected,
+        actual,
+        {
+            "open_amount": ("open_pipeline_amount", MONEY_TOL),
+            "weighted_amount": ("weighted_pipeline_amount", MONEY_TOL),
+            "open_count": ("open_pipeline_count", 0),
+        },
+        set(metrics),
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_plan_and_quota_attainment_equal_the_plan_and_rep_marts(layer, marts) -> None:
+    """Bookings vs plan per month (mart_plan_vs_actual_monthly, months up to as_of_date) and quota
+    attainment per rep and month (mart_sales_rep_monthly, rep-months with a quota)."""
+    plan = by_key(
+        layer.query(["bookings_attainment", "plan_bookings"], ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    expected_plan = by_key(
+        _rows(
+            marts,
+            "select * from marts.mart_plan_vs_actual_monthly where not is_future_month",
+        ),
+        "month_start_date",
+    )
+    assert len(expected_plan) >= 20
+    problems = compare(
+        expected_plan,
+        {k: v for k, v in plan.items() if k in expected_plan},
+        {
+            "plan_bookings": ("plan_bookings", MONEY_TOL),
+            "bookings_attainment": ("bookings_attainment", RATIO_TOL),
+        },
+        set(),  # a month without a plan has no plan (NULL), as in the mart
+    )
+    quota = by_key(
+        layer.query(["quota_attainment", "quota_amount"], ["rep", "metric_time__month"]).as_dicts(),
+        "rep",
+        "metric_time__month",
+    )
+    expected_quota = by_key(
+        _rows(
+            marts,
+            "select * from marts.mart_sales_rep_monthly where quota_amount > 0",
+        ),
+        "rep_id",
+        "month_start_date",
+    )
+    assert len(expected_quota) >= 50
+    problems += compare(
+        expected_quota,
+        {k: v for k, v in quota.items() if k in expected_quota},
+        {
+            "quota_amount": ("quota_amount", MONEY_TOL),
+            "attainment": ("quota_attainment", RATIO_TOL),
+        },
+        {"quota_amount"},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+# --- revenue -----------------------------------------------------------------------------------
+
+REVENUE_COLUMNS = {
+    "starting_mrr": ("starting_mrr", MONEY_TOL),
+    "new_mrr": ("new_mrr", MONEY_TOL),
+    "reactivation_mrr": ("reactivation_mrr", MONEY_TOL),
+    "expansion_mrr": ("expansion_mrr", MONEY_TOL),
+    "contraction_mrr": ("contraction_mrr", MONEY_TOL),
+    "churn_mrr": ("churn_mrr", MONEY_TOL),
+    "mrr": ("mrr", MONEY_TOL),
+    "arr": ("arr", MONEY_TOL),
+    "net_new_mrr": ("net_new_mrr", MONEY_TOL),
+    "starting_customers": ("starting_customers", 0),
+    "active_customers": ("active_customers", 0),
+    "new_customers": ("new_customers", 0),
+    "churned_customers": ("churned_customers", 0),
+    "logo_churn_rate": ("logo_churn_rate", RATIO_TOL),
+    "gross_mrr_churn_rate": ("gross_mrr_churn_rate", RATIO_TOL),
+    "grr": ("grr", RATIO_TOL),
+    "nrr": ("nrr", RATIO_TOL),
+    "arpa": ("arpa", RATIO_OF_DECIMALS_TOL),
+}
+REVENUE_RATIOS = {"logo_churn_rate", "gross_mrr_churn_rate", "grr", "nrr", "arpa"}
+REVENUE_ADDITIVE = {m for m, _ in REVENUE_COLUMNS.values()} - REVENUE_RATIOS
+REVENUE_MART = """
+    select *,
+        new_mrr + reactivation_mrr + expansion_mrr - contraction_mrr - churn_mrr as net_new_mrr
+    from marts.mart_revenue_monthly
+"""
+
+
+def test_revenue_metrics_equal_the_revenue_mart_for_every_month(layer, marts) -> None:
+    actual = by_key(
+        layer.query(_metrics(REVENUE_COLUMNS), ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    expected = by_key(_rows(marts, REVENUE_MART + " where segment = 'All'"), "month_start_date")
+    assert len(expected) >= 20 and any(r["churned_customers"] for r in expected.values())
+    problems = compare(expected, actual, REVENUE_COLUMNS, REVENUE_ADDITIVE)
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+def test_revenue_metrics_by_segment_equal_the_revenue_mart(layer, marts) -> None:
+    actual = by_key(
+        layer.query(
+            _metrics(REVENUE_COLUMNS), ["customer_month__segment", "metric_time__month"]
+        ).as_dicts(),
+        "customer_month__segment",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, REVENUE_MART + " where segment <> 'All'"), "segment", "month_start_date"
+    )
+    assert len({k[0] for k in expected}) >= 3, "the demo should have several segments"
+    problems = compare(expected, actual, REVENUE_COLUMNS, REVENUE_ADDITIVE)
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+def test_mrr_is_a_stock_and_movements_are_flows_at_quarter_grain(layer, marts) -> None:
+    """A quarter's MRR is its last month's and its starting MRR its first month's start; the
+    movements add up over its months (the monthly mart, aggregated here by hand)."""
+    actual = by_key(
+        layer.query(["mrr", "starting_mrr", "net_new_mrr"], ["metric_time__quarter"]).as_dicts(),
+        "metric_time__quarter",
+    )
+    expected = by_key(
+        _rows(
+            marts,
+            f"""
+            select date_trunc('quarter', month_start_date)::date as quarter,
+                arg_max(mrr, month_start_date) as mrr,
+                arg_min(starting_mrr, month_start_date) as starting_mrr,
+                sum(net_new_mrr) as net_new_mrr
+            from ({REVENUE_MART}) where segment = 'All'
+            group by 1
+            """,
+        ),
+        "quarter",
+    )
+    problems = compare(
+        expected,
+        actual,
+        {
+            "mrr": ("mrr", MONEY_TOL),
+            "starting_mrr": ("starting_mrr", MONEY_TOL),
+            "net_new_mrr": ("net_new_mrr", MONEY_TOL),
+        },
+        {"mrr", "starting_mrr", "net_new_mrr"},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+# --- marketing ---------------------------------------------------------------------------------
+
+MARKETING_COLUMNS = {
+    "spend": ("marketing_spend", MONEY_TOL),
+    "ad_spend": ("ad_spend", MONEY_TOL),
+    "leads": ("leads", 0),
+    "mqls": ("mqls", 0),
+    "sqls": ("sqls", 0),
+    "demo_requests": ("demo_requests", 0),
+    "pipeline_sourced": ("pipeline_sourced", MONEY_TOL),
+    "new_customers": ("new_customers_acquired", 0),
+    "new_arr": ("new_arr", MONEY_TOL),
+    "roas": ("roas", RATIO_OF_DECIMALS_TOL),
+}
+TOTAL_ONLY_COLUMNS = {
+    "team_cost": ("team_cost", MONEY_TOL),
+    "paid_cac": ("paid_cac", RATIO_OF_DECIMALS_TOL),
+    "fully_loaded_cac": ("fully_loaded_cac", RATIO_OF_DECIMALS_TOL),
+}
+MARKETING_ADDITIVE = {
+    "marketing_spend",
+    "ad_spend",
+    "leads",
+    "mqls",
+    "sqls",
+    "demo_requests",
+    "pipeline_sourced",
+    "new_customers_acquired",
+    "new_arr",
+}
+
+
+def test_marketing_metrics_equal_the_channel_mart_for_every_month(layer, marts) -> None:
+    columns = {**MARKETING_COLUMNS, **TOTAL_ONLY_COLUMNS}
+    actual = by_key(
+        layer.query(_metrics(columns), ["metric_time__month"]).as_dicts(), "metric_time__month"
+    )
+    mart = _rows(
+        marts,
+        "select * replace (coalesce(ad_spend, 0) as ad_spend) "
+        "from marts.mart_marketing_channel_monthly where is_total",
+    )
+    expected = by_key(mart, "month_start_date")
+    assert any(r["paid_cac"] for r in expected.values()), "the demo should have a paid CAC"
+    problems = compare(expected, actual, columns, MARKETING_ADDITIVE)
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+def test_cac_and_roas_by_channel_equal_the_channel_mart(layer, marts) -> None:
+    """paid_cac sliced by channel is the mart's CAC by channel; ROAS per channel-month."""
+    actual = by_key(
+        layer.query(
+            ["paid_cac", "roas", "marketing_spend", "new_customers_acquired"],
+            ["marketing_channel_month__channel", "metric_time__month"],
+        ).as_dicts(),
+        "marketing_channel_month__channel",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_marketing_channel_monthly where not is_total"),
+        "channel",
+        "month_start_date",
+    )
+    assert any(r["cac_by_channel"] for r in expected.values())
+    problems = compare(
+        expected,
+        actual,
+        {
+            "cac_by_channel": ("paid_cac", RATIO_OF_DECIMALS_TOL),
+            "roas": ("roas", RATIO_OF_DECIMALS_TOL),
+            "spend": ("marketing_spend", MONEY_TOL),
+            "new_customers": ("new_customers_acquired", 0),
+        },
+        {"marketing_spend", "new_customers_acquired"},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_ad_spend_by_channel_equals_the_channel_mart(layer, marts) -> None:
+    """Ad spend comes from the daily fact, not from the channel mart: per channel and month."""
+    actual = by_key(
+        layer.query(["ad_spend"], ["ad_spend_day__channel", "metric_time__month"]).as_dicts(),
+        "ad_spend_day__channel",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(
+            marts,
+            "select channel, month_start_date, ad_spend from marts.mart_marketing_channel_monthly "
+            "where not is_total and ad_spend is not null",
+        ),
+        "channel",
+        "month_start_date",
+    )
+    assert len(expected) >= 20
+    problems = compare(expected, actual, {"ad_spend": ("ad_spend", MONEY_TOL)}, {"ad_spend"})
+    assert not problems, "\n".join(problems[:20])
+
+
+FUNNEL_COLUMNS = {
+    "leads": ("cohort_leads", 0),
+    "customers": ("cohort_customers", 0),
+    "lead_to_mql_rate": ("lead_to_mql_rate", RATIO_TOL),
+    "mql_to_sql_rate": ("mql_to_sql_rate", RATIO_TOL),
+    "sql_to_opportunity_rate": ("sql_to_opportunity_rate", RATIO_TOL),
+    "opportunity_to_customer_rate": ("opportunity_to_customer_rate", RATIO_TOL),
+    "lead_to_customer_rate": ("lead_to_customer_rate", RATIO_TOL),
+}
+
+
+def test_funnel_rates_equal_the_funnel_mart_for_every_cohort_and_channel(layer, marts) -> None:
+    actual = by_key(
+        layer.query(
+            _metrics(FUNNEL_COLUMNS), ["funnel_cohort__first_touch_channel", "metric_time__month"]
+        ).as_dicts(),
+        "funnel_cohort__first_touch_channel",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_funnel_cohort_monthly"),
+        "first_touch_channel",
+        "cohort_month",
+    )
+    assert len(expected) >= 20
+    problems = compare(expected, actual, FUNNEL_COLUMNS, {"cohort_leads", "cohort_customers"})
+    assert not problems, "\n".join(problems[:20])
+
+
+SCORECARD_COLUMNS = {
+    "demo_requests": ("demo_requests_by_week", 0),
+    "pipeline_created": ("pipeline_created_amount", MONEY_TOL),
+    "opportunities_created": ("opportunities_created", 0),
+    "opportunities_won": ("won_count", 0),
+    "opportunities_lost": ("lost_count", 0),
+    "win_rate": ("win_rate", RATIO_TOL),
+    "win_rate_amount": ("win_rate_amount", RATIO_TOL),
+    "cohort_won_count": ("cohort_won_count", 0),
+    "cohort_win_rate": ("cohort_win_rate", RATIO_TOL),
+}
+
+
+def test_weekly_metrics_equal_the_scorecard_for_every_week(layer, marts) -> None:
+    """The leadership page's weekly numbers, by ISO week (MetricFlow's week starts Monday)."""
+    actual = by_key(
+        layer.query(_metrics(SCORECARD_COLUMNS), ["metric_time__week"]).as_dicts(),
+        "metric_time__week",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_revenue_scorecard_weekly"), "week_start_date"
+    )
+    assert sum(r["demo_requests"] or 0 for r in expected.values()) > 0
+    assert len(expected) >= 80, "two years of weeks"
+    additive = {m for m, _ in SCORECARD_COLUMNS.values() if "rate" not in m}
+    problems = compare(expected, actual, SCORECARD_COLUMNS, additive)
+    assert not problems, "\n".join(problems[:20])
+
+
+# --- `make metrics`: MetricFlow's own CLI on the published file ---------------------------------
+
+
+def test_mf_cli_answers_win_rate_by_region_and_quarter_from_the_published_file(
+    published: Path, marts, tmp_path: Path
+) -> None:
+    out = tmp_path / "answer.csv"
+    env = {
+        **os.environ,
+        "REVOPS_DBT_TARGET": "published",
+        "REVOPS_PUBLISHED": str(published.parent),
+        "DBT_PROFILES_DIR": str(PROJECT_DIR),
+        "DO_NOT_TRACK": "1",
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    # the profile attaches the published file under the stem of REVOPS_WAREHOUSE: the database
+    # name the semantic manifest's relations carry (the warehouse's stem when dbt parsed)
+    from revops.semantic import manifest_database
+
+    env["REVOPS_WAREHOUSE"] = str(tmp_path / f"{manifest_database(SEMANTIC_MANIFEST)}.duckdb")
+    mf = Path(sys.executable).with_name("mf")
+    proc = subprocess.run(
+        [
+            str(mf),
+            "query",
+            "--metrics",
+            "win_rate",
+            "--group-by",
+            "rep__region,metric_time__quarter",
+            "--csv",
+            str(out),
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0 and out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    with out.open() as f:
+        answer = {
+            ((r["rep__region"] or "unknown"), r["metric_time__quarter"][:10]): r["win_rate"]
+            for r in csv.DictReader(f)
+        }
+    expected = {
+        (r["rollup_key"], str(r["quarter"])): r["win_rate"]
+        for r in _rows(
+            marts,
+            """
+            select rollup_key, date_trunc('quarter', month_start_date)::date as quarter,
+                sum(won_count)::double / nullif(sum(won_count) + sum(lost_count), 0) as win_rate
+            from marts.mart_sales_rollup_monthly
+            where rollup_level = 'region'
+            group by all
+            having sum(won_count) + sum(lost_count) > 0
+            """,
+        )
+    }
+    assert len(expected) >= 8
+    for key, want in expected.items():
+        assert key in answer, f"no answer for {key}: {sorted(answer)[:10]}"
+        assert abs(float(answer[key]) - want) <= RATIO_TOL, (key, answer[key], want)
