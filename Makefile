@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 SCALE ?= 0.2
 BENCH_SCALES ?= 0.1 1
 
-.PHONY: run test dev lint unit dbt-test manifest bench clean venv
+.PHONY: run test dev lint unit dbt-test manifest bench clean venv page chromium
 
 venv: $(STAMP)
 
@@ -37,6 +37,25 @@ run: target/manifest.json
 	@$(BIN)/revops-demo generate --if-empty --scale $(SCALE)
 	@$(BIN)/revops run
 
+# The weekly revenue page (written by every run that publishes) served on 127.0.0.1; it also
+# opens from disk. Built here from the published warehouse when a run has not written it yet.
+PAGE_PORT ?= 8765
+page: $(STAMP)
+	@dir=$$($(BIN)/python -c 'from revops.config import page_dir; print(page_dir())'); \
+	test -f "$$dir/index.html" || $(BIN)/python -m revops.page.build || exit 2; \
+	echo "==> serving $$dir on http://127.0.0.1:$(PAGE_PORT)/ (Ctrl-C stops)"; \
+	exec $(BIN)/python -m http.server $(PAGE_PORT) --bind 127.0.0.1 --directory "$$dir"
+
+# The browser test drives Debian's Chromium: installed when missing (root, or sudo).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@test -x $(CHROMIUM) || { \
+	echo "==> installing chromium (the weekly page's browser test)"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$(SUDO) apt-get install -y chromium \
+	|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }; }
+
 dev: target/manifest.json
 	@$(BIN)/dagster dev -m revops.definitions
 
@@ -54,7 +73,7 @@ $(DUCKDB15):
 	@$(PYTHON) -m venv .venv-duckdb15
 	@.venv-duckdb15/bin/python -m pip install --quiet --disable-pip-version-check duckdb==1.5.2
 
-unit: target/manifest.json $(DUCKDB15)
+unit: target/manifest.json $(DUCKDB15) chromium
 	@echo "==> pytest"
 	@$(BIN)/pytest
 
