@@ -26,13 +26,14 @@ def _layout(fig: go.Figure, y_title: str, *, y_format: str = ",.0f") -> go.Figur
     fig.update_layout(
         template="plotly_white",
         height=HEIGHT,
-        margin={"l": 56, "r": 12, "t": 12, "b": 40},
+        margin={"l": 56, "r": 24, "t": 12, "b": 40},
         font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 12},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "font": {"size": 11}},
         hovermode="x unified",
         bargap=0.25,
     )
     fig.update_yaxes(title_text=y_title, tickformat=y_format, rangemode="tozero", zeroline=True)
+    fig.update_xaxes(ticklabeloverflow="allow", automargin=True)  # the last week's label too
     return fig
 
 
