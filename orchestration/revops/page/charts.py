@@ -88,7 +88,7 @@ def mrr_bridge(bridge: Row) -> go.Figure:
             x=[label for _, label, _, _ in BRIDGE_STEPS],
             measure=[measure for _, _, measure, _ in BRIDGE_STEPS],
             y=[sign * (num(bridge[key]) or 0.0) for key, _, _, sign in BRIDGE_STEPS],
-            text=[_compact(bridge[key], sign) for key, _, _, sign in BRIDGE_STEPS],
+            text=[bridge_label(bridge[key], sign) for key, _, _, sign in BRIDGE_STEPS],
             textposition="outside",
             increasing={"marker": {"color": GREEN}},
             decreasing={"marker": {"color": RED}},
@@ -107,7 +107,8 @@ def mrr_bridge(bridge: Row) -> go.Figure:
     return fig
 
 
-def _compact(value: Any, sign: int = 1) -> str:
+def bridge_label(value: Any, sign: int = 1) -> str:
+    """A movement of the bridge as shown: compact, with a minus on the ones it subtracts."""
     number = num(value)
     if number is None:
         return ""

@@ -140,7 +140,7 @@ def banner(data: PageData, checks: CheckStatus | None, built_at: datetime) -> st
 def tile(
     key: str, label: str, actual: Any, target: Any, *, money: bool, target_label: str = "target"
 ) -> str:
-    value = compact(actual) if money else f"{num(actual) or 0:,.0f}"
+    value = compact(actual) if money or actual is None else f"{num(actual):,.0f}"
     share = (num(actual) or 0) / num(target) if num(target) else None
     versus = (
         f"{target_label} {compact(target)} &middot; <b>{pct(share)}</b>"
@@ -207,7 +207,7 @@ def tiles(data: PageData) -> str:
 def bridge_table(bridge: Row) -> str:
     cells = "".join(
         f"<td {attrs(movement=key, value=bridge[key])}>"
-        f"{esc(label)}<br><b>{charts._compact(bridge[key], sign)}</b></td>"
+        f"{esc(label)}<br><b>{charts.bridge_label(bridge[key], sign)}</b></td>"
         for key, label, _, sign in charts.BRIDGE_STEPS
     )
     return f'<table class="bridge" id="mrr-bridge"><tr>{cells}</tr></table>'
