@@ -17,7 +17,7 @@ DOCS_DIR ?= target/docs
 REVOPS_WAREHOUSE_FILE = $(or $(REVOPS_WAREHOUSE),warehouse/revops.duckdb)
 BENCH_SCALES ?= 0.1 1
 
-.PHONY: run test dev docs lint unit dbt-test manifest bench clean venv metrics
+.PHONY: run test dev docs lint unit dbt-test manifest bench clean venv metrics page chromium
 
 venv: $(STAMP)
 
@@ -52,6 +52,25 @@ metrics: target/manifest.json
 	test -f "$$pub/revops.duckdb" || { echo "no published warehouse at $$pub/revops.duckdb: run 'make run' first"; exit 1; }; \
 	REVOPS_DBT_TARGET=published REVOPS_PUBLISHED="$$pub" $(BIN)/mf $(MF) $(Q)
 
+# The weekly revenue page (written by every run that publishes) served on 127.0.0.1; it also
+# opens from disk. Built here from the published warehouse when a run has not written it yet.
+PAGE_PORT ?= 8765
+page: $(STAMP)
+	@dir=$$($(BIN)/python -c 'from revops.config import page_dir; print(page_dir())'); \
+	test -f "$$dir/index.html" || $(BIN)/python -m revops.page.build || exit 2; \
+	echo "==> serving $$dir on http://127.0.0.1:$(PAGE_PORT)/ (Ctrl-C stops)"; \
+	exec $(BIN)/python -m http.server $(PAGE_PORT) --bind 127.0.0.1 --directory "$$dir"
+
+# The browser test drives Debian's Chromium: installed when missing (root, or sudo).
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+chromium:
+	@test -x $(CHROMIUM) || { \
+	echo "==> installing chromium (the weekly page's browser test)"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$(SUDO) apt-get install -y chromium \
+	|| { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }; }
+
 # The Dagster UI: `dg dev` (dagster-dg-cli), which Dagster 1.13 recommends; `dagster dev` warns
 # that it is superseded.
 dev: target/manifest.json
@@ -82,7 +101,7 @@ $(DUCKDB15):
 	@$(PYTHON) -m venv .venv-duckdb15
 	@.venv-duckdb15/bin/python -m pip install --quiet --disable-pip-version-check duckdb==1.5.2
 
-unit: target/manifest.json $(DUCKDB15)
+unit: target/manifest.json $(DUCKDB15) chromium
 	@echo "==> pytest"
 	@$(BIN)/pytest
 

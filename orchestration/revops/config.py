@@ -7,6 +7,7 @@ default. Read at call time, never at import, so a test or a run can set them fir
 | REVOPS_LANDING | where source exports are dropped (default landing/) |
 | REVOPS_PUBLISHED | where the published file and Parquet go (default <warehouse dir>/published) |
 | REVOPS_GX_DOCS | Great Expectations Data Docs (default <warehouse dir>/gx_docs) |
+| REVOPS_PAGE | the weekly revenue page, a static site (default <warehouse dir>/weekly_page) |
 | REVOPS_DBT_TARGET_DIR | the manifest Dagster loads (default target/) |
 | DBT_TARGET_PATH | where each run's dbt artifacts go (default target/) |
 | REVOPS_BAD_FILE_POLICY | lenient or strict |
@@ -47,6 +48,12 @@ def published_dir() -> Path:
 def gx_docs_dir() -> Path:
     """Root folder of the Data Docs (env REVOPS_GX_DOCS, default <warehouse dir>/gx_docs)."""
     return _path("REVOPS_GX_DOCS", warehouse_path().parent / "gx_docs")
+
+
+def page_dir() -> Path:
+    """Folder of the weekly revenue page, index.html and its script (env REVOPS_PAGE,
+    default <warehouse dir>/weekly_page)."""
+    return _path("REVOPS_PAGE", warehouse_path().parent / "weekly_page")
 
 
 def dagster_home() -> Path:

@@ -366,12 +366,14 @@ def _run(
             "no checks, nothing published"
         )
         print(f"\nDone in {time.monotonic() - started:.1f}s.")
+        print(page_line())
         return 0
     days = (window[1] - window[0]).days + 1
     refresh = ", dbt --full-refresh" if full_refresh else ""
     refresh += ", with dbt unit tests" if unit_tests else ""
     print(
-        "[2/3] running the daily job revops_daily (ingest -> dbt build -> checks -> publish)\n"
+        "[2/3] running the daily job revops_daily (ingest -> dbt build -> checks -> publish -> "
+        "weekly page)\n"
         f"      window {window[0]} .. {window[1]} ({days} day{'s' if days > 1 else ''}, "
         f"one run{refresh}; bad files: {policy})",
         flush=True,
@@ -410,4 +412,16 @@ def _run(
     print(f"Data Docs:  {gx_docs_dir()}   (Great Expectations results of every run)")
     print(f"Landing:    {landing}")
     print("Dagster UI: make dev   (then open http://127.0.0.1:3000)")
+    print(page_line())
     return 0
+
+
+def page_line() -> str:
+    """The last line of a run: where the weekly revenue page is (opens from disk)."""
+    from revops.config import page_dir
+    from revops.page import INDEX
+
+    index = page_dir() / INDEX
+    if not index.is_file():
+        return f"Weekly page: not built yet ({index} appears after a run that publishes)"
+    return f"Weekly page: {index}   (opens from disk; or: make page)"

@@ -233,6 +233,9 @@ def test_cli_run_with_an_unreadable_file_publishes_and_summarizes(
     database = paths.warehouse.parent / "published" / "revops.duckdb"
     assert published.endswith(f"rows -> {database}")
     assert "FAILED" not in output
+    page = paths.warehouse.parent / "weekly_page" / "index.html"  # the run's last line
+    assert lines[-1] == f"Weekly page: {page}   (opens from disk; or: make page)"
+    assert page.is_file()
 
     def marts_of(db: Path) -> set[str]:
         with duckdb.connect(str(db), read_only=True) as con:
