@@ -76,3 +76,8 @@
 {% macro to_company_date(timestamp_expr) -%}
     cast({{ to_company_timezone(timestamp_expr) }} as date)
 {%- endmacro %}
+
+{#- A week (Monday start) is complete once its last day, the Sunday, is on or before as_of_date. -#}
+{% macro is_complete_week(week_start_date) -%}
+    {{ dbt.dateadd('day', 6, week_start_date) }} <= {{ as_of_date() }}
+{%- endmacro %}

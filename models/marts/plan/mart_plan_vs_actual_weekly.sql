@@ -196,8 +196,7 @@ final as (
             as pipeline_created_attainment,
 
         -- booleans
-        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
-            as is_complete_week,
+        cast({{ is_complete_week('week_start_date') }} as boolean) as is_complete_week,
         cast(is_future_week as boolean) as is_future_week
 
     from masked

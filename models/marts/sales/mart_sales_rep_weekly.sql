@@ -281,7 +281,7 @@ final as (
         -- booleans
         is_quota_carrying,
         is_peer,
-        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean) as is_complete_week,
+        cast({{ is_complete_week('week_start_date') }} as boolean) as is_complete_week,
 
         -- dates
         cast(week_start_date as date) as week_start_date,

@@ -267,8 +267,7 @@ final as (
         cast({{ won_lost_status('accounts_lost', 'red') }} as {{ dbt.type_string() }}) as accounts_lost_status,
 
         -- booleans
-        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
-            as is_complete_week,
+        cast({{ is_complete_week('week_start_date') }} as boolean) as is_complete_week,
 
         -- new customers and the parts of red (mart_scorecard_accounts_weekly)
         cast(new_customers as bigint) as new_customers,
