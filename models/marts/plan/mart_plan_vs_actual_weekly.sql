@@ -82,14 +82,7 @@ leading_by_week as (
 
 new_mrr_by_week as (
 
-    select
-        dim_date.week_start_date,
-        sum(revenue_monthly.new_mrr) as new_mrr
-    from revenue_monthly
-    inner join dim_date
-        on {{ mrr_movement_report_date('revenue_monthly.month_end_date') }} = dim_date.date_day
-    where revenue_monthly.segment = 'All'
-    group by dim_date.week_start_date
+    {{ mrr_movements_by_week('revenue_monthly', 'dim_date', ['new_mrr']) }}
 
 ),
 

@@ -146,18 +146,10 @@ sqls as (
 
 mrr_movements as (
 
-    select
-        dim_date.week_start_date,
-        sum(revenue_monthly.new_mrr) as new_mrr,
-        sum(revenue_monthly.expansion_mrr) as expansion_mrr,
-        sum(revenue_monthly.contraction_mrr) as contraction_mrr,
-        sum(revenue_monthly.churn_mrr) as churn_mrr,
-        sum(revenue_monthly.reactivation_mrr) as reactivation_mrr
-    from revenue_monthly
-    inner join dim_date
-        on {{ mrr_movement_report_date('revenue_monthly.month_end_date') }} = dim_date.date_day
-    where revenue_monthly.segment = 'All'
-    group by dim_date.week_start_date
+    {{ mrr_movements_by_week(
+        'revenue_monthly', 'dim_date',
+        ['new_mrr', 'expansion_mrr', 'contraction_mrr', 'churn_mrr', 'reactivation_mrr']
+    ) }}
 
 ),
 
