@@ -214,25 +214,7 @@ prior_weeks as (
 
 compared as (
 
-    select
-        prior_weeks.*,
-        {{ prior_period_values('prior_weeks', 'bookings_amount', 'week') }},
-        {{ prior_period_values('prior_weeks', 'pipeline_created_amount', 'week') }},
-        {{ prior_period_values('prior_weeks', 'sales_activities', 'week') }},
-        {{ prior_period_values('prior_weeks', 'win_rate', 'week', fill_zero=false) }},
-        case
-            when prior_weeks.is_peer
-                then count(*) over (partition by prior_weeks.week_start_date, prior_weeks.is_peer)
-        end as peer_reps
-    from prior_weeks
-    left join measured as last_week
-        on
-            prior_weeks.rep_id = last_week.rep_id
-            and prior_weeks.last_week_start_date = last_week.week_start_date
-    left join measured as last_year
-        on
-            prior_weeks.rep_id = last_year.rep_id
-            and prior_weeks.last_year_start_date = last_year.week_start_date
+    {{ rep_period_comparison('prior_weeks', 'measured', 'week', 'week_start_date') }}
 
 ),
 
@@ -240,10 +222,7 @@ ranked as (
 
     select
         *,
-        {{ peer_rank('bookings_amount', 'week_start_date') }},
-        {{ peer_rank('pipeline_created_amount', 'week_start_date') }},
-        {{ peer_rank('sales_activities', 'week_start_date') }},
-        {{ peer_rank('win_rate', 'week_start_date', skip_nulls=true) }}
+        {{ rep_peer_ranks('week_start_date') }}
     from compared
 
 ),
