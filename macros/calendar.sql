@@ -81,3 +81,14 @@
 {% macro is_complete_week(week_start_date) -%}
     {{ dbt.dateadd('day', 6, week_start_date) }} <= {{ as_of_date() }}
 {%- endmacro %}
+
+{#- The periods a mart reports on: every distinct period start (week_start_date, month_start_date
+    of dim_date) with a day from the first data day through as_of_date, so a period without data
+    in between is still a row. -#}
+{% macro periods_through_as_of(dim_date, period_start_column, first_date) -%}
+    select distinct {{ dim_date }}.{{ period_start_column }}
+    from {{ dim_date }}
+    where
+        {{ dim_date }}.date_day >= ({{ first_date }})
+        and {{ dim_date }}.date_day <= {{ as_of_date() }}
+{%- endmacro %}

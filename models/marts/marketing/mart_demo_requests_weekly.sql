@@ -32,11 +32,9 @@ demo_requests as (
 ),
 
 weeks as (
-    select distinct dim_date.week_start_date
-    from dim_date
-    where
-        dim_date.week_start_date >= (select min(demo_requests.week_start_date) from demo_requests)
-        and dim_date.date_day <= {{ as_of_date() }}
+    {{ periods_through_as_of(
+        'dim_date', 'week_start_date', 'select min(demo_requests.week_start_date) from demo_requests'
+    ) }}
 ),
 
 final as (

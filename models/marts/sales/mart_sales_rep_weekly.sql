@@ -41,9 +41,7 @@ calendar as (
 
 as_of as (
 
-    select
-        calendar.date_day as as_of_date,
-        calendar.week_start_date as as_of_week_start_date
+    select calendar.date_day as as_of_date
     from calendar
     where calendar.date_day = {{ as_of_date() }}
 
@@ -130,13 +128,9 @@ first_data_week as (
 
 weeks as (
 
-    select distinct calendar.week_start_date
-    from calendar
-    cross join as_of
-    cross join first_data_week
-    where
-        calendar.week_start_date >= first_data_week.first_week_start_date
-        and calendar.week_start_date <= as_of.as_of_week_start_date
+    {{ periods_through_as_of(
+        'calendar', 'week_start_date', 'select first_data_week.first_week_start_date from first_data_week'
+    ) }}
 
 ),
 

@@ -69,11 +69,7 @@ first_dates as (
 
 weeks as (
 
-    select distinct dim_date.week_start_date
-    from dim_date
-    where
-        dim_date.date_day >= (select min(first_dates.first_date) from first_dates)
-        and dim_date.date_day <= {{ as_of_date() }}
+    {{ periods_through_as_of('dim_date', 'week_start_date', 'select min(first_dates.first_date) from first_dates') }}
 
 ),
 
