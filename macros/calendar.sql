@@ -92,3 +92,8 @@
         {{ dim_date }}.date_day >= ({{ first_date }})
         and {{ dim_date }}.date_day <= {{ as_of_date() }}
 {%- endmacro %}
+
+{#- True for the month of as_of_date (the month still running), given the month's first day. -#}
+{% macro is_as_of_month(month_start_date) -%}
+    {{ month_start_date }} = cast({{ dbt.date_trunc('month', as_of_date()) }} as date)
+{%- endmacro %}
