@@ -76,3 +76,24 @@
 {% macro to_company_date(timestamp_expr) -%}
     cast({{ to_company_timezone(timestamp_expr) }} as date)
 {%- endmacro %}
+
+{#- A week (Monday start) is complete once its last day, the Sunday, is on or before as_of_date. -#}
+{% macro is_complete_week(week_start_date) -%}
+    {{ dbt.dateadd('day', 6, week_start_date) }} <= {{ as_of_date() }}
+{%- endmacro %}
+
+{#- The periods a mart reports on: every distinct period start (week_start_date, month_start_date
+    of dim_date) with a day from the first data day through as_of_date, so a period without data
+    in between is still a row. -#}
+{% macro periods_through_as_of(dim_date, period_start_column, first_date) -%}
+    select distinct {{ dim_date }}.{{ period_start_column }}
+    from {{ dim_date }}
+    where
+        {{ dim_date }}.date_day >= ({{ first_date }})
+        and {{ dim_date }}.date_day <= {{ as_of_date() }}
+{%- endmacro %}
+
+{#- True for the month of as_of_date (the month still running), given the month's first day. -#}
+{% macro is_as_of_month(month_start_date) -%}
+    {{ month_start_date }} = cast({{ dbt.date_trunc('month', as_of_date()) }} as date)
+{%- endmacro %}

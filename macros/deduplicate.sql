@@ -22,20 +22,21 @@
 {%- endmacro %}
 
 {#- The kept version of every key of a staging versions view (stg_<source>__<entity>_versions,
-    one row per raw row): the latest by latest_version_rank. With deleted_column, a key whose
+    one row per raw row), or of a raw source table with lineage_prefix '_' (the staging views of
+    the current state read it so): the latest by latest_version_rank. With deleted_column, a key whose
     kept version is soft-deleted is dropped (keep_deleted=true keeps it, flagged). With keys_sql
     (a select of the key columns), only those keys are ranked: the filter sits below the window,
     on the raw scan, so DuckDB reads only the versions of those keys. This is the one place where
     the staging views over versions and the incremental models pick the kept version. -#}
 {% macro latest_versions(
     versions_relation, key_columns, updated_column=none, deleted_column=none,
-    keys_sql=none, keep_deleted=false
+    keys_sql=none, keep_deleted=false, lineage_prefix=''
 ) -%}
     select * exclude (version_rank)
     from (
         select
             versions.*,
-            {{ latest_version_rank(key_columns, updated_column, lineage_prefix='') }} as version_rank
+            {{ latest_version_rank(key_columns, updated_column, lineage_prefix=lineage_prefix) }} as version_rank
         from {{ versions_relation }} as versions
         {%- if keys_sql %}
         where ({{ key_columns | join(', ') }}) in ({{ keys_sql }})

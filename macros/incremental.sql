@@ -74,6 +74,21 @@
     where {{ landed_window_predicate(landed_column, this_column) }}
 {%- endmacro %}
 
+{#- The records an incremental model reads from a source entity: on an incremental run, the kept
+    version (latest_versions) of only the keys it recomputes (keys_sql) from the staging versions
+    view; on a full build, the staging view of the current state, which keeps the same version.
+    The one place of that switch, so an incremental run reads what a full refresh reads. -#}
+{% macro kept_records(
+    current_relation, versions_relation, key_columns, updated_column=none, deleted_column=none,
+    keys_sql=none
+) -%}
+    {%- if is_incremental() %}
+        {{ latest_versions(versions_relation, key_columns, updated_column, deleted_column, keys_sql=keys_sql) }}
+    {%- else %}
+        select * from {{ current_relation }}
+    {%- endif %}
+{%- endmacro %}
+
 {#- The keys of a staging versions view landed in the run's window whose latest version is
     soft-deleted (a select of the key). Staging drops them, so recomputing alone would leave their
     old rows behind: an incremental model deletes them in its post_hook. A key deleted and

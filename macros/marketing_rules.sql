@@ -26,3 +26,25 @@
         ) }} as date) <= {{ as_of_date() }}
     )
 {%- endmacro %}
+
+{#- The first lead of every account: the earliest created lead converted into it (ties: the
+    lowest lead_id), with that lead's first touch. -#}
+{% macro account_first_leads(lead_attribution) -%}
+    select
+        account_id,
+        lead_id,
+        first_touch_channel,
+        first_touch_campaign,
+        first_touch_at
+    from (
+        select
+            *,
+            row_number() over (
+                partition by account_id
+                order by lead_created_at, lead_id
+            ) as lead_rank
+        from {{ lead_attribution }}
+        where account_id is not null
+    ) as ranked
+    where lead_rank = 1
+{%- endmacro %}

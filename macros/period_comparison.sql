@@ -37,3 +37,46 @@
     {%- endfor %}
         cast({{ metric }}_rank as bigint) as {{ metric }}_rank
 {%- endmacro %}
+
+{#- The metrics a rep is compared and ranked on in both rep marts, with whether each is a rate
+    (no row means no rate, not 0; a NULL rate is not ranked). -#}
+{% macro rep_comparison_metrics() -%}
+    {{ return({
+        'bookings_amount': false,
+        'pipeline_created_amount': false,
+        'sales_activities': false,
+        'win_rate': true
+    }) }}
+{%- endmacro %}
+
+{#- The select of a rep mart's comparison step: every row of `current` (which carries rep_id,
+    is_peer, has_last_<period>, has_last_year, last_<period>_start_date and last_year_start_date)
+    with each rep_comparison_metrics metric of the previous period and the same period a year
+    earlier (self-joins on `periods`), and peer_reps, the number of peers in the period. -#}
+{% macro rep_period_comparison(current, periods, period, period_start_column) -%}
+    select
+        {{ current }}.*,
+        {%- for metric, is_rate in rep_comparison_metrics().items() %}
+        {{ prior_period_values(current, metric, period, fill_zero=not is_rate) }},
+        {%- endfor %}
+        case
+            when {{ current }}.is_peer
+                then count(*) over (partition by {{ current }}.{{ period_start_column }}, {{ current }}.is_peer)
+        end as peer_reps
+    from {{ current }}
+    left join {{ periods }} as last_{{ period }}
+        on
+            {{ current }}.rep_id = last_{{ period }}.rep_id
+            and {{ current }}.last_{{ period }}_start_date = last_{{ period }}.{{ period_start_column }}
+    left join {{ periods }} as last_year
+        on
+            {{ current }}.rep_id = last_year.rep_id
+            and {{ current }}.last_year_start_date = last_year.{{ period_start_column }}
+{%- endmacro %}
+
+{#- The rank columns of every rep_comparison_metrics metric among the period's peers. -#}
+{% macro rep_peer_ranks(period_start_column) -%}
+    {%- for metric, is_rate in rep_comparison_metrics().items() %}
+        {{ peer_rank(metric, period_start_column, skip_nulls=is_rate) }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

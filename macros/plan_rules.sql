@@ -34,6 +34,21 @@
     least(cast({{ month_end_date }} as date), {{ as_of_date() }})
 {%- endmacro %}
 
+{#- A month's MRR movements (mart_revenue_monthly, segment 'All') summed by the ISO week of the
+    month's measure date (mrr_movement_report_date): one row per week_start_date. -#}
+{% macro mrr_movements_by_week(revenue_monthly, dim_date, movements) -%}
+    select
+        {{ dim_date }}.week_start_date,
+        {%- for movement in movements %}
+        sum({{ revenue_monthly }}.{{ movement }}) as {{ movement }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ revenue_monthly }}
+    inner join {{ dim_date }}
+        on {{ mrr_movement_report_date(revenue_monthly ~ '.month_end_date') }} = {{ dim_date }}.date_day
+    where {{ revenue_monthly }}.segment = 'All'
+    group by {{ dim_date }}.week_start_date
+{%- endmacro %}
+
 {#- NPS class of a 0-10 score: promoter 9-10, passive 7-8, detractor 0-6; outside 0-10 NULL. -#}
 {% macro nps_class(score) -%}
     case

@@ -30,21 +30,17 @@ with
 
 tasks as (
 
-    {% if is_incremental() %}
-        {{ latest_versions(task_versions, ['task_id'], 'updated_at', 'is_deleted', keys_sql=changed_tasks) }}
-    {% else %}
-        select * from {{ ref('stg_crm__tasks') }}
-    {% endif %}
+    {{ kept_records(
+        ref('stg_crm__tasks'), task_versions, ['task_id'], 'updated_at', 'is_deleted', keys_sql=changed_tasks
+    ) }}
 
 ),
 
 events as (
 
-    {% if is_incremental() %}
-        {{ latest_versions(event_versions, ['event_id'], 'updated_at', 'is_deleted', keys_sql=changed_events) }}
-    {% else %}
-        select * from {{ ref('stg_crm__events') }}
-    {% endif %}
+    {{ kept_records(
+        ref('stg_crm__events'), event_versions, ['event_id'], 'updated_at', 'is_deleted', keys_sql=changed_events
+    ) }}
 
 ),
 

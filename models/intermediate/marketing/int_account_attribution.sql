@@ -18,22 +18,7 @@ opportunity_attribution as (
 ),
 
 first_leads as (
-    select
-        account_id,
-        lead_id,
-        first_touch_channel,
-        first_touch_campaign
-    from (
-        select
-            *,
-            row_number() over (
-                partition by account_id
-                order by lead_created_at, lead_id
-            ) as lead_rank
-        from lead_attribution
-        where account_id is not null
-    ) as ranked
-    where lead_rank = 1
+    {{ account_first_leads('lead_attribution') }}
 ),
 
 first_opportunities as (

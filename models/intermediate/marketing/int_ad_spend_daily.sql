@@ -37,44 +37,23 @@ fx_rates as (
 ),
 
 unioned as (
-    select
-        report_date,
-        ad_platform,
-        ad_account_id,
-        campaign_id,
-        campaign_name,
-        impressions,
-        clicks,
-        spend,
-        currency_code,
-        landed_date
-    from google_ads
-    union all
-    select
-        report_date,
-        ad_platform,
-        ad_account_id,
-        campaign_id,
-        campaign_name,
-        impressions,
-        clicks,
-        spend,
-        currency_code,
-        landed_date
-    from meta_ads
-    union all
-    select
-        report_date,
-        ad_platform,
-        ad_account_id,
-        campaign_id,
-        campaign_name,
-        impressions,
-        clicks,
-        spend,
-        currency_code,
-        landed_date
-    from linkedin_ads
+    {%- for ad_report in ['google_ads', 'meta_ads', 'linkedin_ads'] %}
+        select
+            report_date,
+            ad_platform,
+            ad_account_id,
+            campaign_id,
+            campaign_name,
+            impressions,
+            clicks,
+            spend,
+            currency_code,
+            landed_date
+        from {{ ad_report }}
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 ),
 
 final as (

@@ -59,22 +59,7 @@ source_leads as (
 ),
 
 account_first_leads as (
-    select
-        account_id,
-        first_touch_channel,
-        first_touch_campaign,
-        first_touch_at
-    from (
-        select
-            *,
-            row_number() over (
-                partition by account_id
-                order by lead_created_at, lead_id
-            ) as lead_rank
-        from lead_attribution
-        where account_id is not null
-    ) as ranked
-    where lead_rank = 1
+    {{ account_first_leads('lead_attribution') }}
 ),
 
 touches_before_creation as (

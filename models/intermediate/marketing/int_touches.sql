@@ -63,12 +63,10 @@ with
 {% endif %}
 
 leads as (
-    {% if is_incremental() %}
-        {{ latest_versions(lead_versions, ['lead_id'], 'updated_at', 'is_deleted',
-            keys_sql='select recomputed_leads.lead_id from recomputed_leads') }}
-    {% else %}
-        select * from {{ ref('stg_crm__leads') }}
-    {% endif %}
+    {{ kept_records(
+        ref('stg_crm__leads'), lead_versions, ['lead_id'], 'updated_at', 'is_deleted',
+        keys_sql='select recomputed_leads.lead_id from recomputed_leads'
+    ) }}
 ),
 
 -- the columns that stitch; read three times, so DuckDB materializes this CTE: kept narrow, it

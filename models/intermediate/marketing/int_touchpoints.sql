@@ -18,19 +18,11 @@
 with
 
 web_sessions as (
-    {% if is_incremental() %}
-        {{ latest_versions(session_versions, ['session_id'], keys_sql=changed_sessions) }}
-    {% else %}
-        select * from {{ ref('stg_marketing__web_sessions') }}
-    {% endif %}
+    {{ kept_records(ref('stg_marketing__web_sessions'), session_versions, ['session_id'], keys_sql=changed_sessions) }}
 ),
 
 form_submissions as (
-    {% if is_incremental() %}
-        {{ latest_versions(form_versions, ['submission_id'], keys_sql=changed_forms) }}
-    {% else %}
-        select * from {{ ref('stg_marketing__form_submissions') }}
-    {% endif %}
+    {{ kept_records(ref('stg_marketing__form_submissions'), form_versions, ['submission_id'], keys_sql=changed_forms) }}
 ),
 
 channel_values as (

@@ -59,23 +59,19 @@ with
 
 opportunities as (
 
-    {% if is_incremental() %}
-        {{ latest_versions(opportunity_versions, ['opportunity_id'], 'updated_at', 'is_deleted',
-            keys_sql='select recomputed.opportunity_id from recomputed') }}
-    {% else %}
-        select * from {{ ref('stg_crm__opportunities') }}
-    {% endif %}
+    {{ kept_records(
+        ref('stg_crm__opportunities'), opportunity_versions, ['opportunity_id'], 'updated_at', 'is_deleted',
+        keys_sql='select recomputed.opportunity_id from recomputed'
+    ) }}
 
 ),
 
 history as (
 
-    {% if is_incremental() %}
-        {{ latest_versions(history_versions, ['history_id'], 'updated_at', 'is_deleted',
-            keys_sql=recomputed_history_keys) }}
-    {% else %}
-        select * from {{ ref('stg_crm__opportunity_history') }}
-    {% endif %}
+    {{ kept_records(
+        ref('stg_crm__opportunity_history'), history_versions, ['history_id'], 'updated_at', 'is_deleted',
+        keys_sql=recomputed_history_keys
+    ) }}
 
 ),
 

@@ -185,11 +185,7 @@ segments as (
 
 months as (
 
-    select distinct dim_date.month_start_date
-    from dim_date
-    where
-        dim_date.date_day >= (select min(keys.month_start_date) from keys)
-        and dim_date.date_day <= {{ as_of_date() }}
+    {{ periods_through_as_of('dim_date', 'month_start_date', 'select min(keys.month_start_date) from keys') }}
 
 ),
 

@@ -32,11 +32,9 @@ demo_requests as (
 ),
 
 weeks as (
-    select distinct dim_date.week_start_date
-    from dim_date
-    where
-        dim_date.week_start_date >= (select min(demo_requests.week_start_date) from demo_requests)
-        and dim_date.date_day <= {{ as_of_date() }}
+    {{ periods_through_as_of(
+        'dim_date', 'week_start_date', 'select min(demo_requests.week_start_date) from demo_requests'
+    ) }}
 ),
 
 final as (
@@ -49,8 +47,7 @@ final as (
         cast(extract(isoyear from weeks.week_start_date) as integer) as iso_year,
         cast(extract(week from weeks.week_start_date) as integer) as iso_week,
         cast({{ dbt.dateadd('day', 6, 'weeks.week_start_date') }} as date) as week_end_date,
-        cast({{ dbt.dateadd('day', 6, 'weeks.week_start_date') }} as date) <= {{ as_of_date() }}
-            as is_complete_week,
+        {{ is_complete_week('weeks.week_start_date') }} as is_complete_week,
 
         -- measures
         cast(coalesce(demo_requests.demo_requests, 0) as bigint) as demo_requests

@@ -186,11 +186,9 @@ activity_months as (
 ),
 
 months as (
-    select distinct dim_date.month_start_date
-    from dim_date
-    where
-        dim_date.month_start_date >= (select min(activity_months.month_start_date) from activity_months)
-        and dim_date.date_day <= {{ as_of_date() }}
+    {{ periods_through_as_of(
+        'dim_date', 'month_start_date', 'select min(activity_months.month_start_date) from activity_months'
+    ) }}
 ),
 
 by_channel as (

@@ -192,8 +192,7 @@ final as (
             as pipeline_created_attainment,
 
         -- booleans
-        cast(masked.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)
-            as is_as_of_month,
+        cast({{ is_as_of_month('masked.month_start_date') }} as boolean) as is_as_of_month,
         cast(masked.is_future_month as boolean) as is_future_month
 
     from masked

@@ -82,14 +82,7 @@ leading_by_week as (
 
 new_mrr_by_week as (
 
-    select
-        dim_date.week_start_date,
-        sum(revenue_monthly.new_mrr) as new_mrr
-    from revenue_monthly
-    inner join dim_date
-        on {{ mrr_movement_report_date('revenue_monthly.month_end_date') }} = dim_date.date_day
-    where revenue_monthly.segment = 'All'
-    group by dim_date.week_start_date
+    {{ mrr_movements_by_week('revenue_monthly', 'dim_date', ['new_mrr']) }}
 
 ),
 
@@ -196,8 +189,7 @@ final as (
             as pipeline_created_attainment,
 
         -- booleans
-        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
-            as is_complete_week,
+        cast({{ is_complete_week('week_start_date') }} as boolean) as is_complete_week,
         cast(is_future_week as boolean) as is_future_week
 
     from masked

@@ -147,8 +147,7 @@ final as (
 
         -- booleans
         cast(coalesce(capped.payout_before_cap > capped.payout_amount, false) as boolean) as is_capped,
-        cast(capped.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)
-            as is_as_of_month,
+        cast({{ is_as_of_month('capped.month_start_date') }} as boolean) as is_as_of_month,
         cast(capped.month_start_date > {{ as_of_date() }} as boolean) as is_future_month
 
     from capped

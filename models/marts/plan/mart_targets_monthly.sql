@@ -54,8 +54,7 @@ final as (
         -- booleans
         cast({{ is_quota_plan_mismatch('monthly.quota_bookings', 'monthly.plan_bookings') }} as boolean)
             as is_quota_plan_mismatch,
-        cast(monthly.month_start_date = cast({{ dbt.date_trunc('month', as_of_date()) }} as date) as boolean)
-            as is_as_of_month,
+        cast({{ is_as_of_month('monthly.month_start_date') }} as boolean) as is_as_of_month,
         cast(monthly.month_start_date > {{ as_of_date() }} as boolean) as is_future_month
 
     from monthly

@@ -42,8 +42,7 @@ final as (
         {{ target_bookings_columns('week_start_date') }},
 
         -- booleans
-        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
-            as is_complete_week,
+        cast({{ is_complete_week('week_start_date') }} as boolean) as is_complete_week,
         cast(week_start_date > {{ as_of_date() }} as boolean) as is_future_week
 
     from weekly

@@ -30,51 +30,41 @@ customer_months as (
 
 movements_with_total as (
 
-    select
-        segment,
-        month_start_date,
-        customer_id,
-        movement_category,
-        starting_mrr,
-        new_mrr,
-        reactivation_mrr,
-        expansion_mrr,
-        contraction_mrr,
-        churn_mrr,
-        ending_mrr
-    from movements
-    union all
-    select
-        'All' as segment,
-        month_start_date,
-        customer_id,
-        movement_category,
-        starting_mrr,
-        new_mrr,
-        reactivation_mrr,
-        expansion_mrr,
-        contraction_mrr,
-        churn_mrr,
-        ending_mrr
-    from movements
+    -- every customer-month twice: in its segment and in the company total 'All'
+    {%- for segment_column in ['segment', "'All' as segment"] %}
+        select
+            {{ segment_column }},
+            month_start_date,
+            customer_id,
+            movement_category,
+            starting_mrr,
+            new_mrr,
+            reactivation_mrr,
+            expansion_mrr,
+            contraction_mrr,
+            churn_mrr,
+            ending_mrr
+        from movements
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 
 customer_months_with_total as (
 
-    select
-        segment,
-        month_start_date,
-        customer_id,
-        mrr
-    from customer_months
-    union all
-    select
-        'All' as segment,
-        month_start_date,
-        customer_id,
-        mrr
-    from customer_months
+    {%- for segment_column in ['segment', "'All' as segment"] %}
+        select
+            {{ segment_column }},
+            month_start_date,
+            customer_id,
+            mrr
+        from customer_months
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
 
 ),
 

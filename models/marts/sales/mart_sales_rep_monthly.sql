@@ -435,7 +435,7 @@ prior_months as (
         required.*,
         required.is_quota_carrying and required.is_active_in_month as is_peer,
         cast({{ dbt.dateadd('month', -1, 'required.month_start_date') }} as date) as last_month_start_date,
-        cast({{ dbt.dateadd('month', -12, 'required.month_start_date') }} as date) as last_year_month_start_date,
+        cast({{ dbt.dateadd('month', -12, 'required.month_start_date') }} as date) as last_year_start_date,
         {{ dbt.dateadd('month', -1, 'required.month_start_date') }} >= first_data_month.first_month_start_date
             as has_last_month,
         {{ dbt.dateadd('month', -12, 'required.month_start_date') }} >= first_data_month.first_month_start_date
@@ -447,25 +447,7 @@ prior_months as (
 
 compared as (
 
-    select
-        prior_months.*,
-        {{ prior_period_values('prior_months', 'bookings_amount', 'month') }},
-        {{ prior_period_values('prior_months', 'pipeline_created_amount', 'month') }},
-        {{ prior_period_values('prior_months', 'sales_activities', 'month') }},
-        {{ prior_period_values('prior_months', 'win_rate', 'month', fill_zero=false) }},
-        case
-            when prior_months.is_peer
-                then count(*) over (partition by prior_months.month_start_date, prior_months.is_peer)
-        end as peer_reps
-    from prior_months
-    left join required as last_month
-        on
-            prior_months.rep_id = last_month.rep_id
-            and prior_months.last_month_start_date = last_month.month_start_date
-    left join required as last_year
-        on
-            prior_months.rep_id = last_year.rep_id
-            and prior_months.last_year_month_start_date = last_year.month_start_date
+    {{ rep_period_comparison('prior_months', 'required', 'month', 'month_start_date') }}
 
 ),
 
@@ -473,10 +455,7 @@ ranked as (
 
     select
         *,
-        {{ peer_rank('bookings_amount', 'month_start_date') }},
-        {{ peer_rank('pipeline_created_amount', 'month_start_date') }},
-        {{ peer_rank('sales_activities', 'month_start_date') }},
-        {{ peer_rank('win_rate', 'month_start_date', skip_nulls=true) }},
+        {{ rep_peer_ranks('month_start_date') }},
         sum(bookings_amount) over (
             partition by rep_id, fiscal_year, fiscal_quarter
             order by month_start_date

@@ -41,9 +41,7 @@ calendar as (
 
 as_of as (
 
-    select
-        calendar.date_day as as_of_date,
-        calendar.week_start_date as as_of_week_start_date
+    select calendar.date_day as as_of_date
     from calendar
     where calendar.date_day = {{ as_of_date() }}
 
@@ -130,13 +128,9 @@ first_data_week as (
 
 weeks as (
 
-    select distinct calendar.week_start_date
-    from calendar
-    cross join as_of
-    cross join first_data_week
-    where
-        calendar.week_start_date >= first_data_week.first_week_start_date
-        and calendar.week_start_date <= as_of.as_of_week_start_date
+    {{ periods_through_as_of(
+        'calendar', 'week_start_date', 'select first_data_week.first_week_start_date from first_data_week'
+    ) }}
 
 ),
 
@@ -214,25 +208,7 @@ prior_weeks as (
 
 compared as (
 
-    select
-        prior_weeks.*,
-        {{ prior_period_values('prior_weeks', 'bookings_amount', 'week') }},
-        {{ prior_period_values('prior_weeks', 'pipeline_created_amount', 'week') }},
-        {{ prior_period_values('prior_weeks', 'sales_activities', 'week') }},
-        {{ prior_period_values('prior_weeks', 'win_rate', 'week', fill_zero=false) }},
-        case
-            when prior_weeks.is_peer
-                then count(*) over (partition by prior_weeks.week_start_date, prior_weeks.is_peer)
-        end as peer_reps
-    from prior_weeks
-    left join measured as last_week
-        on
-            prior_weeks.rep_id = last_week.rep_id
-            and prior_weeks.last_week_start_date = last_week.week_start_date
-    left join measured as last_year
-        on
-            prior_weeks.rep_id = last_year.rep_id
-            and prior_weeks.last_year_start_date = last_year.week_start_date
+    {{ rep_period_comparison('prior_weeks', 'measured', 'week', 'week_start_date') }}
 
 ),
 
@@ -240,10 +216,7 @@ ranked as (
 
     select
         *,
-        {{ peer_rank('bookings_amount', 'week_start_date') }},
-        {{ peer_rank('pipeline_created_amount', 'week_start_date') }},
-        {{ peer_rank('sales_activities', 'week_start_date') }},
-        {{ peer_rank('win_rate', 'week_start_date', skip_nulls=true) }}
+        {{ rep_peer_ranks('week_start_date') }}
     from compared
 
 ),
@@ -281,7 +254,7 @@ final as (
         -- booleans
         is_quota_carrying,
         is_peer,
-        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean) as is_complete_week,
+        cast({{ is_complete_week('week_start_date') }} as boolean) as is_complete_week,
 
         -- dates
         cast(week_start_date as date) as week_start_date,

@@ -69,11 +69,7 @@ first_dates as (
 
 weeks as (
 
-    select distinct dim_date.week_start_date
-    from dim_date
-    where
-        dim_date.date_day >= (select min(first_dates.first_date) from first_dates)
-        and dim_date.date_day <= {{ as_of_date() }}
+    {{ periods_through_as_of('dim_date', 'week_start_date', 'select min(first_dates.first_date) from first_dates') }}
 
 ),
 
@@ -146,18 +142,10 @@ sqls as (
 
 mrr_movements as (
 
-    select
-        dim_date.week_start_date,
-        sum(revenue_monthly.new_mrr) as new_mrr,
-        sum(revenue_monthly.expansion_mrr) as expansion_mrr,
-        sum(revenue_monthly.contraction_mrr) as contraction_mrr,
-        sum(revenue_monthly.churn_mrr) as churn_mrr,
-        sum(revenue_monthly.reactivation_mrr) as reactivation_mrr
-    from revenue_monthly
-    inner join dim_date
-        on {{ mrr_movement_report_date('revenue_monthly.month_end_date') }} = dim_date.date_day
-    where revenue_monthly.segment = 'All'
-    group by dim_date.week_start_date
+    {{ mrr_movements_by_week(
+        'revenue_monthly', 'dim_date',
+        ['new_mrr', 'expansion_mrr', 'contraction_mrr', 'churn_mrr', 'reactivation_mrr']
+    ) }}
 
 ),
 
@@ -267,8 +255,7 @@ final as (
         cast({{ won_lost_status('accounts_lost', 'red') }} as {{ dbt.type_string() }}) as accounts_lost_status,
 
         -- booleans
-        cast({{ dbt.dateadd('day', 6, 'week_start_date') }} <= {{ as_of_date() }} as boolean)
-            as is_complete_week,
+        cast({{ is_complete_week('week_start_date') }} as boolean) as is_complete_week,
 
         -- new customers and the parts of red (mart_scorecard_accounts_weekly)
         cast(new_customers as bigint) as new_customers,

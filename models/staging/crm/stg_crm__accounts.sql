@@ -4,10 +4,10 @@ with
 
 source as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    from {{ source('crm', 'account') }}
+    {{ latest_versions(
+        source('crm', 'account'), ['id'], 'system_modstamp',
+        deleted_column='coalesce(is_deleted, false)', lineage_prefix='_'
+    ) }}
 
 ),
 
@@ -38,9 +38,6 @@ renamed as (
         _landed_date as landed_date
 
     from source
-    where
-        version_rank = 1
-        and not coalesce(is_deleted, false)
 
 ),
 

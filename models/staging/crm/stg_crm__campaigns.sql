@@ -3,10 +3,10 @@ with
 
 source as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    from {{ source('crm', 'campaign') }}
+    {{ latest_versions(
+        source('crm', 'campaign'), ['id'], 'system_modstamp',
+        deleted_column='coalesce(is_deleted, false)', lineage_prefix='_'
+    ) }}
 
 ),
 
@@ -40,9 +40,6 @@ renamed as (
         _landed_date as landed_date
 
     from source
-    where
-        version_rank = 1
-        and not coalesce(is_deleted, false)
 
 ),
 

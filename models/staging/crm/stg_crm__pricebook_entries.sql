@@ -4,10 +4,10 @@ with
 
 source as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    from {{ source('crm', 'pricebook_entry') }}
+    {{ latest_versions(
+        source('crm', 'pricebook_entry'), ['id'], 'system_modstamp',
+        deleted_column='coalesce(is_deleted, false)', lineage_prefix='_'
+    ) }}
 
 ),
 
@@ -36,9 +36,6 @@ renamed as (
         _landed_date as landed_date
 
     from source
-    where
-        version_rank = 1
-        and not coalesce(is_deleted, false)
 
 ),
 
