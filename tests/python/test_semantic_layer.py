@@ -1,13 +1,13 @@
 """The semantic layer (MetricFlow, models/semantic/) answers what the marts publish.
 
-One demo business is built and published once for the module. Every headline metric is then
-asked of MetricFlow, many metrics per query, through revops.semantic (MetricFlow plans the SQL,
-DuckDB runs it on the published file, read-only), and compared with the mart column that
-publishes the same number, for every month of the demo (and per rep, region, segment or channel
-where the mart has that grain). The marts compute their numbers in their own SQL, so equality
-here means the metric and the mart cannot drift apart unnoticed. Tolerances only absorb decimal
-rounding (the marts store money as DECIMAL(38, 6)). One `mf query` through the `published`
-profile target proves the `make metrics` path.
+The session's demo business (conftest demo_run) is built and published once. Every headline
+metric is then asked of MetricFlow, many metrics per query, through revops.semantic (MetricFlow
+plans the SQL, DuckDB runs it on the published file, read-only), and compared with the mart
+column that publishes the same number, for every month of the demo (and per rep, region,
+segment or channel where the mart has that grain). The marts compute their numbers in their own
+SQL, so equality here means the metric and the mart cannot drift apart unnoticed. Tolerances
+only absorb decimal rounding (the marts store money as DECIMAL(38, 6)). One `mf query` through
+the `published` profile target proves the `make metrics` path.
 """
 
 from __future__ import annotations
@@ -23,13 +23,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from helpers import PROJECT_DIR, ByodPaths, run_job
+from helpers import PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
-SCALE = float(os.environ.get("REVOPS_SEMANTIC_SCALE", "0.2"))
-SEED = 31
-AS_OF = "2026-10-31"  # the generator's default end date
 SEMANTIC_MANIFEST = PROJECT_DIR / "target" / "semantic_manifest.json"
 MONEY_TOL = 1e-5  # a DECIMAL(38, 6) mart column against the exact sum
 RATIO_TOL = 1e-9
@@ -37,19 +34,15 @@ RATIO_OF_DECIMALS_TOL = 1e-5  # a ratio the mart stores as DECIMAL(38, 6) (CAC, 
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The published file of one demo run (env REVOPS_SEMANTIC_PUBLISHED: an already published
-    revops.duckdb instead, to iterate on the semantic models without a rebuild)."""
-    from revops_demo.generate import generate
-
+def published(request: pytest.FixtureRequest) -> Path:
+    """The published file of the session's demo run (conftest demo_run: the whole daily job on
+    a generated demo business), or env REVOPS_SEMANTIC_PUBLISHED: an already published
+    revops.duckdb instead, to iterate on the semantic models without a rebuild."""
     if reuse := os.environ.get("REVOPS_SEMANTIC_PUBLISHED"):
         return Path(reuse)
-    root = tmp_path_factory.mktemp("semantic")
-    landing = root / "landing"
-    generate(landing, scale=SCALE, seed=SEED)
-    paths = ByodPaths(root / "run", landing)
-    run_job(paths, AS_OF)
-    db = paths.published / "revops.duckdb"
+    request.getfixturevalue("demo_run")
+    env = request.getfixturevalue("pipeline_env")
+    db = env.warehouse.parent / "published" / "revops.duckdb"
     assert db.exists(), f"nothing published at {db}"
     return db
 
