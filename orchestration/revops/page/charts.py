@@ -115,26 +115,41 @@ def bridge_label(value: Any, sign: int = 1) -> str:
     return (MINUS if sign < 0 and number else "") + compact(number)
 
 
+def _trend_line(
+    fig: go.Figure,
+    x: list,
+    y: list,
+    name: str,
+    hover: str,
+    *,
+    dotted: bool,
+    customdata: list | None = None,
+) -> None:
+    """One monthly trend line: the main measure solid, its companion dotted grey."""
+    style = {"color": GREY, "width": 2, "dash": "dot"} if dotted else {"color": ACTUAL, "width": 2}
+    fig.add_scatter(
+        x=x,
+        y=y,
+        name=name,
+        mode="lines+markers",
+        line=style,
+        customdata=customdata,
+        hovertemplate=hover,
+    )
+
+
 def win_rate_trend(months: Sequence[Row]) -> go.Figure:
     x = [m["month_start_date"] for m in months]
     fig = go.Figure()
-    fig.add_scatter(
-        x=x,
-        y=[num(m["win_rate"]) for m in months],
-        name="Win rate (count)",
-        mode="lines+markers",
-        line={"color": ACTUAL, "width": 2},
-        customdata=[[m["won_count"], m["lost_count"]] for m in months],
-        hovertemplate="%{y:.1%} (won %{customdata[0]}, lost %{customdata[1]})"
-        "<extra>by count</extra>",
+    by_count = [num(m["win_rate"]) for m in months]
+    by_amount = [num(m["win_rate_amount"]) for m in months]
+    won_lost = [[m["won_count"], m["lost_count"]] for m in months]
+    count_hover = "%{y:.1%} (won %{customdata[0]}, lost %{customdata[1]})<extra>by count</extra>"
+    _trend_line(
+        fig, x, by_count, "Win rate (count)", count_hover, dotted=False, customdata=won_lost
     )
-    fig.add_scatter(
-        x=x,
-        y=[num(m["win_rate_amount"]) for m in months],
-        name="Win rate (amount)",
-        mode="lines+markers",
-        line={"color": GREY, "width": 2, "dash": "dot"},
-        hovertemplate="%{y:.1%}<extra>by amount</extra>",
+    _trend_line(
+        fig, x, by_amount, "Win rate (amount)", "%{y:.1%}<extra>by amount</extra>", dotted=True
     )
     fig.update_xaxes(title_text="Month closed", tickformat="%b %y", dtick="M1")
     fig = _layout(fig, "Win rate", y_format=".0%")
@@ -145,22 +160,10 @@ def win_rate_trend(months: Sequence[Row]) -> go.Figure:
 def cycle_trend(months: Sequence[Row]) -> go.Figure:
     x = [m["month_start_date"] for m in months]
     fig = go.Figure()
-    fig.add_scatter(
-        x=x,
-        y=[num(m["won_cycle_days_median"]) for m in months],
-        name="Median",
-        mode="lines+markers",
-        line={"color": ACTUAL, "width": 2},
-        hovertemplate="%{y:,.0f} days<extra>median</extra>",
-    )
-    fig.add_scatter(
-        x=x,
-        y=[num(m["won_cycle_days_mean"]) for m in months],
-        name="Mean",
-        mode="lines+markers",
-        line={"color": GREY, "width": 2, "dash": "dot"},
-        hovertemplate="%{y:,.1f} days<extra>mean</extra>",
-    )
+    median = [num(m["won_cycle_days_median"]) for m in months]
+    mean = [num(m["won_cycle_days_mean"]) for m in months]
+    _trend_line(fig, x, median, "Median", "%{y:,.0f} days<extra>median</extra>", dotted=False)
+    _trend_line(fig, x, mean, "Mean", "%{y:,.1f} days<extra>mean</extra>", dotted=True)
     fig.update_xaxes(title_text="Month closed-won", tickformat="%b %y", dtick="M1")
     return _layout(fig, "Days from created to won")
 
@@ -170,20 +173,17 @@ def quarter_forecast(months: Sequence[Row], as_of: date) -> go.Figure:
     stacked, against the month's plan."""
     x = [m["month_start_date"].strftime("%b %Y") for m in months]
     fig = go.Figure()
-    fig.add_bar(
-        x=x,
-        y=[num(m["closed_won_amount"]) for m in months],
-        name="Closed-won",
-        marker_color=ACTUAL,
-        hovertemplate="%{y:,.0f}<extra>closed-won</extra>",
-    )
-    fig.add_bar(
-        x=x,
-        y=[num(m["weighted_pipeline_amount"]) for m in months],
-        name="Weighted pipeline",
-        marker_color=PIPELINE,
-        hovertemplate="%{y:,.0f}<extra>weighted pipeline</extra>",
-    )
+    for column, name, colour in (
+        ("closed_won_amount", "Closed-won", ACTUAL),
+        ("weighted_pipeline_amount", "Weighted pipeline", PIPELINE),
+    ):
+        fig.add_bar(
+            x=x,
+            y=[num(m[column]) for m in months],
+            name=name,
+            marker_color=colour,
+            hovertemplate=f"%{{y:,.0f}}<extra>{name.lower()}</extra>",
+        )
     fig.add_scatter(
         x=x,
         y=[num(m["plan_bookings"]) for m in months],

@@ -26,6 +26,46 @@ CHART_CONFIG = {"displayModeBar": False, "responsive": True}
 SHOWN_FAILED_CHECKS = 12  # the banner names this many failed checks, then counts the rest
 FRESH = {"pass", "no_sla"}  # freshness statuses that are not a problem
 PARTIAL_NOTE = "A lighter bar is a week not over yet."
+# the four weekly actual-vs-target charts: title, actual and target columns of the weeks, axis
+# title, money or a count, the chart's element id, and the note under it
+WEEKLY_CHARTS = (
+    (
+        "Bookings vs plan",
+        "bookings",
+        "plan_bookings",
+        "Bookings",
+        True,
+        "chart-bookings",
+        "New business + expansion closed-won; plan split over the weeks by working days.",
+    ),
+    (
+        "Pipeline created vs target",
+        "pipeline_created",
+        "plan_pipeline_created",
+        "Pipeline created",
+        True,
+        "chart-pipeline",
+        "Amount of the opportunities created in the week.",
+    ),
+    (
+        "Demo requests vs target (north star)",
+        "demo_requests",
+        "plan_demo_requests",
+        "Demo requests",
+        False,
+        "chart-demo-requests",
+        "Demo and consultation form submissions, every channel.",
+    ),
+    (
+        "SQLs vs target",
+        "sqls",
+        "plan_sqls",
+        "SQLs",
+        False,
+        "chart-sqls",
+        "Leads that entered the SQL stage in the week.",
+    ),
+)
 
 
 def esc(value: Any) -> str:
@@ -306,42 +346,9 @@ def week_title(data: PageData) -> str:
 def sections(data: PageData) -> Iterable[str]:
     weeks = data.weeks
     yield '<div class="grid">'
-    yield card(
-        "Bookings vs plan",
-        chart(
-            charts.actual_vs_target(weeks, "bookings", "plan_bookings", "Bookings", money=True),
-            "chart-bookings",
-        ),
-        "New business + expansion closed-won; plan split over the weeks by working days. "
-        + PARTIAL_NOTE,
-    )
-    yield card(
-        "Pipeline created vs target",
-        chart(
-            charts.actual_vs_target(
-                weeks, "pipeline_created", "plan_pipeline_created", "Pipeline created", money=True
-            ),
-            "chart-pipeline",
-        ),
-        "Amount of the opportunities created in the week. " + PARTIAL_NOTE,
-    )
-    yield card(
-        "Demo requests vs target (north star)",
-        chart(
-            charts.actual_vs_target(
-                weeks, "demo_requests", "plan_demo_requests", "Demo requests", money=False
-            ),
-            "chart-demo-requests",
-        ),
-        "Demo and consultation form submissions, every channel. " + PARTIAL_NOTE,
-    )
-    yield card(
-        "SQLs vs target",
-        chart(
-            charts.actual_vs_target(weeks, "sqls", "plan_sqls", "SQLs", money=False), "chart-sqls"
-        ),
-        "Leads that entered the SQL stage in the week. " + PARTIAL_NOTE,
-    )
+    for title, actual, target, axis, money, chart_id, note in WEEKLY_CHARTS:
+        figure = charts.actual_vs_target(weeks, actual, target, axis, money=money)
+        yield card(title, chart(figure, chart_id), f"{note} {PARTIAL_NOTE}")
     yield '</div><div class="grid">'
     if data.bridge is not None:
         month = data.bridge["month_start_date"]
