@@ -78,12 +78,13 @@ dev: target/manifest.json
 
 # dbt docs (lineage, owners, tags, exposures) into target/docs (static_index.html there opens from
 # disk too), served on 127.0.0.1 only. Column types and row counts come from the working
-# warehouse when it exists (`make run` first); without it the docs have no catalog.
+# warehouse when it exists (`make run` first; `revops docs` holds the warehouse's locks, so a run
+# and the catalog query wait for each other); without it the docs have no catalog.
 docs: target/manifest.json
 	@if [ -f "$(REVOPS_WAREHOUSE_FILE)" ]; then opts=""; else \
 	  echo "==> no warehouse at $(REVOPS_WAREHOUSE_FILE): docs without its catalog (make run first)"; \
 	  opts="--empty-catalog --no-compile"; fi; \
-	  $(BIN)/dbt docs generate --quiet --static --target-path $(DOCS_DIR) $$opts
+	  $(BIN)/revops docs -- --quiet --static --target-path $(DOCS_DIR) $$opts
 	@echo "==> dbt docs on http://127.0.0.1:$(DOCS_PORT) (static copy: $(DOCS_DIR)/static_index.html; Ctrl-C stops)"
 	@$(BIN)/dbt docs serve --target-path $(DOCS_DIR) --host 127.0.0.1 --port $(DOCS_PORT) --no-browser
 
@@ -103,7 +104,7 @@ $(DUCKDB15):
 
 unit: target/manifest.json $(DUCKDB15) chromium
 	@echo "==> pytest"
-	@$(BIN)/pytest
+	@REVOPS_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
 
 test: lint unit
 

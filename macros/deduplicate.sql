@@ -32,7 +32,7 @@
     versions_relation, key_columns, updated_column=none, deleted_column=none,
     keys_sql=none, keep_deleted=false, lineage_prefix=''
 ) -%}
-    select * exclude (version_rank)
+    select {{ star_except(['version_rank']) }}
     from (
         select
             versions.*,
@@ -47,4 +47,18 @@
         {%- if deleted_column and not keep_deleted %}
         and not {{ deleted_column }}
         {%- endif %}
+{%- endmacro %}
+
+{#- Every column but these where the engine has a portable-enough form (DuckDB `* exclude`);
+    elsewhere every column, the helper columns included (an extra column, never a wrong one). -#}
+{% macro star_except(columns) -%}
+    {{ return(adapter.dispatch('star_except', 'revops')(columns)) }}
+{%- endmacro %}
+
+{% macro default__star_except(columns) -%}
+    *
+{%- endmacro %}
+
+{% macro duckdb__star_except(columns) -%}
+    * exclude ({{ columns | join(', ') }})
 {%- endmacro %}

@@ -142,17 +142,18 @@
 {%- endmacro %}
 
 {#- One row per source table of coverage_source_tables() and landing day: system, source_table,
-    landed_date and landed_rows (the rows that day's load brought). What landed by a given day
-    is read from it, so a rerun of a past day measures that day's landing, not a later one. -#}
+    landed_date and landed_rows (the rows that day's load brought; a row loaded before raw tables
+    recorded _landed_date counts on the day it was loaded). What landed by a given day is read
+    from it, so a rerun of a past day measures that day's landing, not a later one. -#}
 {% macro source_landings_sql() -%}
     {%- for entry in coverage_source_tables() %}
     select
         '{{ entry.source }}' as system,
         '{{ entry.table }}' as source_table,
-        cast(_landed_date as date) as landed_date,
+        coalesce(cast(_landed_date as date), {{ to_company_date('_loaded_at') }}) as landed_date,
         count(*) as landed_rows
     from {{ source(entry.source, entry.table) }}
-    group by cast(_landed_date as date)
+    group by coalesce(cast(_landed_date as date), {{ to_company_date('_loaded_at') }})
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 {%- endmacro %}

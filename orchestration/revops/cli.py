@@ -19,6 +19,24 @@ def _run(args: argparse.Namespace) -> int:
     )
 
 
+def _docs(args: argparse.Namespace) -> int:
+    """`dbt docs generate` with the warehouse's locks held: its catalog query opens the working
+    file read-write (DuckDB's exclusive lock), so a run waits for it, and it for a run."""
+    import subprocess
+    from pathlib import Path
+
+    from revops.warehouse import run_lock, writer_lock
+
+    dbt = Path(sys.executable).with_name("dbt")
+
+    def say(holder: str) -> None:
+        print(f"waiting for the run in progress ({holder})", flush=True)
+
+    with run_lock(on_wait=say), writer_lock():
+        dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
+        return subprocess.call([str(dbt), "docs", "generate", *dbt_args])
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="revops", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -49,6 +67,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="'today' for the models (default: the window's last day)",
     )
     run.set_defaults(func=_run)
+
+    docs = sub.add_parser(
+        "docs",
+        help="dbt docs generate, waiting for a run in progress (make docs)",
+        description="`revops docs -- <dbt args>`: `dbt docs generate <dbt args>` while holding "
+        "the warehouse's run and writer locks: the catalog reads the working file, which a run "
+        "must not be writing.",
+    )
+    docs.add_argument("dbt_args", nargs=argparse.REMAINDER, help="arguments for dbt")
+    docs.set_defaults(func=_docs)
     return parser
 
 
