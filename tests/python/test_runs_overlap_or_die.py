@@ -162,6 +162,48 @@ def test_a_second_run_waits_for_the_whole_first_run(tmp_path: Path) -> None:
     assert waited == []
 
 
+def test_docs_wait_for_the_run_in_progress(tmp_path: Path) -> None:
+    """`revops docs` (make docs: dbt docs generate, whose catalog query opens the working file
+    read-write) says it waits while a run holds the warehouse, writes nothing meanwhile, and
+    generates the docs once the run has ended."""
+    paths = RunPaths(tmp_path / "run", tmp_path / "landing")
+    env = paths.env()
+    docs_dir = tmp_path / "docs"
+    holder = _python(
+        "import sys; from pathlib import Path; from revops.warehouse import run_lock\n"
+        f"with run_lock(Path({str(paths.warehouse)!r})):\n"
+        "    print('held', flush=True); sys.stdin.read()\n",
+        env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    docs = None
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        dbt_args = ["--quiet", "--empty-catalog", "--no-compile", "--target-path", str(docs_dir)]
+        docs = subprocess.Popen(
+            [sys.executable, "-m", "revops.cli", "docs", "--", *dbt_args],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        assert f"waiting for the run in progress (pid {holder.pid}" in docs.stdout.readline()
+        time.sleep(2)
+        assert docs.poll() is None
+        assert not (docs_dir / "index.html").exists()
+        holder.stdin.close()  # the run ends
+        holder.wait(timeout=30)
+        assert docs.wait(timeout=300) == 0
+        assert (docs_dir / "index.html").exists()
+    finally:
+        for process in (holder, docs):
+            if process is not None and process.poll() is None:
+                _kill(process)
+
+
 def _started_after(later: JobProcess, earlier: JobProcess) -> bool:
     started = "[1/3]" in later.output()
     assert not started or "\nDone in " in earlier.output(), "the runs overlapped"
