@@ -143,6 +143,9 @@ def test_page_shows_the_marts_of_the_as_of_week(tmp_path: Path) -> None:
     assert 'data-evaluated="10" data-failed="3" data-errors="1" data-warnings="2"' in html
     assert 'class="banner error"' in html  # an error-severity check failed, a table is late
     assert "week to date as of Wed 28 Oct 2026" in html
+    # a week not over yet: 1,500 of a 4,000 week plan is "week to date", neither good nor bad
+    assert '<div class="tile " id="kpi-bookings"' in html
+    assert "Bookings (week to date)" in html and "<b>38%</b> of the week" in html
     assert '<script src="plotly.min.js"></script>' in html and "cdn" not in html.lower()
 
 

@@ -178,8 +178,17 @@ def banner(data: PageData, checks: CheckStatus | None, built_at: datetime) -> st
 
 
 def tile(
-    key: str, label: str, actual: Any, target: Any, *, money: bool, target_label: str = "target"
+    key: str,
+    label: str,
+    actual: Any,
+    target: Any,
+    *,
+    money: bool,
+    target_label: str = "target",
+    partial: bool = False,
 ) -> str:
+    """A headline number against its target. partial: a week not over yet, whose actual to date
+    is set against the whole week's target: shown as "week to date", neither good nor bad."""
     value = compact(actual) if money or actual is None else f"{num(actual):,.0f}"
     share = (num(actual) or 0) / num(target) if num(target) else None
     versus = (
@@ -187,7 +196,9 @@ def tile(
         if target is not None
         else f"no {target_label}"
     )
-    css = "" if share is None else ("good" if share >= 1 else "bad")
+    if partial:
+        label, versus = f"{label} (week to date)", f"{versus} of the week"
+    css = "" if share is None or partial else ("good" if share >= 1 else "bad")
     return (
         f'<div class="tile {css}" id="kpi-{key}" {attrs(actual=actual, target=target)}>'
         f'<div class="label">{esc(label)}</div><div class="value">{value}</div>'
@@ -197,6 +208,7 @@ def tile(
 
 def tiles(data: PageData) -> str:
     w = data.week
+    partial = not data.is_complete_week
     quarter_forecast = sum((num(m["forecast_amount"]) or 0) for m in data.quarter)
     quarter_plan = sum((num(m["plan_bookings"]) or 0) for m in data.quarter)
     parts = [
@@ -207,6 +219,7 @@ def tiles(data: PageData) -> str:
             w["plan_bookings"],
             money=True,
             target_label="plan",
+            partial=partial,
         ),
         tile(
             "pipeline",
@@ -214,6 +227,7 @@ def tiles(data: PageData) -> str:
             w["pipeline_created"],
             w["plan_pipeline_created"],
             money=True,
+            partial=partial,
         ),
         tile(
             "demo-requests",
@@ -221,8 +235,9 @@ def tiles(data: PageData) -> str:
             w["demo_requests"],
             w["plan_demo_requests"],
             money=False,
+            partial=partial,
         ),
-        tile("sqls", "SQLs", w["sqls"], w["plan_sqls"], money=False),
+        tile("sqls", "SQLs", w["sqls"], w["plan_sqls"], money=False, partial=partial),
         tile(
             "quarter-forecast",
             f"Forecast {data.quarter_label}",
