@@ -6,7 +6,9 @@ plans the SQL, DuckDB runs it on the published file, read-only), and compared wi
 column that publishes the same number, for every month of the demo (and per rep, region,
 segment or channel where the mart has that grain). The marts compute their numbers in their own
 SQL, so equality here means the metric and the mart cannot drift apart unnoticed. Tolerances
-only absorb decimal rounding (the marts store money as DECIMAL(38, 6)). One `mf query` through
+only absorb decimal rounding (the marts store money as DECIMAL(38, 6)). Semantic models that read
+a mart at its grain (README ¹ ²) are proved to apply the mart's ratio, derived, cumulative and
+offset rules; where an independent fact exists the sums are tied to it too. One `mf query` through
 the `published` profile target proves the `make metrics` path.
 """
 
@@ -658,6 +660,45 @@ def test_forecast_backtest_of_the_company_equals_the_backtest_mart(layer, marts)
         },
     )
     assert not problems, "\n".join(problems[:20])
+
+
+def test_year_ago_and_previous_month_comparisons_equal_the_rep_mart(layer, marts) -> None:
+    """offset_window metrics per rep and month against the rep mart's comparison columns, where
+    the mart has the earlier period (before the first data month the mart says NULL, unknown;
+    MetricFlow says 0, as bookings_amount fills no booking with 0)."""
+    columns = {
+        "bookings_amount_last_month": ("bookings_amount_last_month", MONEY_TOL),
+        "bookings_amount_last_year": ("bookings_amount_last_year", MONEY_TOL),
+        "bookings_amount_change_vs_last_year": ("bookings_amount_change_vs_last_year", MONEY_TOL),
+        "bookings_amount_ratio_vs_last_year": ("bookings_amount_ratio_vs_last_year", RATIO_TOL),
+        "win_rate_last_year": ("win_rate_last_year", RATIO_TOL),
+    }
+    actual = by_key(
+        layer.query(_metrics(columns), ["opportunity__owner_id", "metric_time__month"]).as_dicts(),
+        "opportunity__owner_id",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(
+            marts,
+            "select * from marts.mart_sales_rep_monthly "
+            "where bookings_amount_last_year is not null",
+        ),
+        "rep_id",
+        "month_start_date",
+    )
+    assert len(expected) >= 50 and any(r["win_rate_last_year"] for r in expected.values())
+    problems = compare(
+        expected,
+        {k: v for k, v in actual.items() if k in expected},
+        columns,
+        {
+            "bookings_amount_last_month",
+            "bookings_amount_last_year",
+            "bookings_amount_change_vs_last_year",
+        },
+    )
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
 
 
 PER_REP_COLUMNS = {
