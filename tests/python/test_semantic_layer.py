@@ -610,7 +610,7 @@ def test_forecast_and_coverage_equal_the_forecast_mart_for_every_rep_and_month(
         _rows(marts, "select * from marts.mart_forecast_monthly"), "owner_id", "month_start_date"
     )
     assert any(r["pipeline_coverage"] for r in expected.values()), "the demo should have coverage"
-    assert sum(r["backtest_bias"] is not None for r in expected.values()) >= 50
+    assert sum(r["backtest_bias"] is not None for r in expected.values()) >= 20
     additive = {m for m, _ in FORECAST_COLUMNS.values()} - {
         "pipeline_coverage",
         "forecast_backtest_bias",
@@ -1092,7 +1092,7 @@ def test_nps_equals_the_customer_health_mart_by_segment_and_in_total(layer, mart
     )
     mart = _rows(marts, "select * from marts.mart_customer_health")
     expected = by_key([r for r in mart if r["segment"] != "All"], "segment", "month_start_date")
-    assert sum(r["nps_responses"] for r in expected.values()) > 100
+    assert sum(r["nps_responses"] for r in expected.values()) > 50
     problems = compare(expected, by_segment, NPS_COLUMNS, counts)
     total = by_key(
         layer.query(_metrics(NPS_COLUMNS), ["metric_time__month"]).as_dicts(), "metric_time__month"
