@@ -6,13 +6,16 @@ plans the SQL, DuckDB runs it on the published file, read-only), and compared wi
 column that publishes the same number, for every month of the demo (and per rep, region,
 segment or channel where the mart has that grain). The marts compute their numbers in their own
 SQL, so equality here means the metric and the mart cannot drift apart unnoticed. Tolerances
-only absorb decimal rounding (the marts store money as DECIMAL(38, 6)). One `mf query` through
+only absorb decimal rounding (the marts store money as DECIMAL(38, 6)). Semantic models that read
+a mart at its grain (README ¹ ²) are proved to apply the mart's ratio, derived, cumulative and
+offset rules; where an independent fact exists the sums are tied to it too. One `mf query` through
 the `published` profile target proves the `make metrics` path.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -574,6 +577,570 @@ def test_weekly_metrics_equal_the_scorecard_for_every_week(layer, marts) -> None
     additive = {m for m, _ in SCORECARD_COLUMNS.values() if "rate" not in m}
     problems = compare(expected, actual, SCORECARD_COLUMNS, additive)
     assert not problems, "\n".join(problems[:20])
+
+
+# --- forecast, per-rep denominators, stage conversion, loss reasons ----------------------------
+
+FORECAST_COLUMNS = {
+    "closed_won_amount": ("forecast_closed_won_amount", MONEY_TOL),
+    "open_pipeline_amount": ("forecast_open_pipeline_amount", MONEY_TOL),
+    "quota_remaining_amount": ("quota_remaining_amount", MONEY_TOL),
+    "forecast_amount": ("sales_forecast", MONEY_TOL),
+    "crm_forecast_amount": ("crm_sales_forecast", MONEY_TOL),
+    "commit_forecast_amount": ("commit_forecast", MONEY_TOL),
+    "best_case_forecast_amount": ("best_case_forecast", MONEY_TOL),
+    "pipeline_coverage": ("pipeline_coverage", RATIO_OF_DECIMALS_TOL),
+    "backtest_bias": ("forecast_backtest_bias", RATIO_OF_DECIMALS_TOL),
+    "backtest_absolute_percentage_error": (
+        "forecast_backtest_absolute_percentage_error",
+        RATIO_OF_DECIMALS_TOL,
+    ),
+}
+
+
+def test_forecast_and_coverage_equal_the_forecast_mart_for_every_rep_and_month(
+    layer, marts
+) -> None:
+    actual = by_key(
+        layer.query(_metrics(FORECAST_COLUMNS), ["rep", "metric_time__month"]).as_dicts(),
+        "rep",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_forecast_monthly"), "owner_id", "month_start_date"
+    )
+    assert any(r["pipeline_coverage"] for r in expected.values()), "the demo should have coverage"
+    assert sum(r["backtest_bias"] is not None for r in expected.values()) >= 20
+    additive = {m for m, _ in FORECAST_COLUMNS.values()} - {
+        "pipeline_coverage",
+        "forecast_backtest_bias",
+        "forecast_backtest_absolute_percentage_error",
+        "quota_remaining_amount",  # NULL for a rep without a quota, as in the mart
+    }
+    problems = compare(expected, actual, FORECAST_COLUMNS, additive)
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+def test_forecast_backtest_of_the_company_equals_the_backtest_mart(layer, marts) -> None:
+    """Bias and APE of the company's sums per complete month, and the bias over the trailing 12
+    complete months (MetricFlow cumulative metrics over the complete months' amounts)."""
+    actual = by_key(
+        layer.query(
+            [
+                "forecast_backtest_bias",
+                "forecast_backtest_absolute_percentage_error",
+                "forecast_backtest_bias_trailing_12_months",
+            ],
+            ["metric_time__month"],
+        ).as_dicts(),
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(
+            marts,
+            "select * from marts.mart_forecast_backtest_monthly where is_complete_month",
+        ),
+        "month_start_date",
+    )
+    assert len(expected) >= 20
+    assert sum(r["backtest_bias_trailing_12_months"] is not None for r in expected.values()) >= 20
+    problems = compare(
+        expected,
+        {k: v for k, v in actual.items() if k in expected},
+        {
+            "backtest_bias": ("forecast_backtest_bias", RATIO_OF_DECIMALS_TOL),
+            "backtest_absolute_percentage_error": (
+                "forecast_backtest_absolute_percentage_error",
+                RATIO_OF_DECIMALS_TOL,
+            ),
+            "backtest_bias_trailing_12_months": (
+                "forecast_backtest_bias_trailing_12_months",
+                RATIO_OF_DECIMALS_TOL,
+            ),
+        },
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_year_ago_and_previous_month_comparisons_equal_the_rep_mart(layer, marts) -> None:
+    """offset_window metrics per rep and month against the rep mart's comparison columns, where
+    the mart has the earlier period (before the first data month the mart says NULL, unknown;
+    MetricFlow says 0, as bookings_amount fills no booking with 0)."""
+    columns = {
+        "bookings_amount_last_month": ("bookings_amount_last_month", MONEY_TOL),
+        "bookings_amount_last_year": ("bookings_amount_last_year", MONEY_TOL),
+        "bookings_amount_change_vs_last_year": ("bookings_amount_change_vs_last_year", MONEY_TOL),
+        "bookings_amount_ratio_vs_last_year": ("bookings_amount_ratio_vs_last_year", RATIO_TOL),
+        "win_rate_last_year": ("win_rate_last_year", RATIO_TOL),
+    }
+    actual = by_key(
+        layer.query(_metrics(columns), ["opportunity__owner_id", "metric_time__month"]).as_dicts(),
+        "opportunity__owner_id",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(
+            marts,
+            "select * from marts.mart_sales_rep_monthly "
+            "where bookings_amount_last_year is not null",
+        ),
+        "rep_id",
+        "month_start_date",
+    )
+    assert len(expected) >= 50 and any(r["win_rate_last_year"] for r in expected.values())
+    problems = compare(
+        expected,
+        {k: v for k, v in actual.items() if k in expected},
+        columns,
+        {
+            "bookings_amount_last_month",
+            "bookings_amount_last_year",
+            "bookings_amount_change_vs_last_year",
+        },
+    )
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+PER_REP_COLUMNS = {
+    "active_quota_carrying_reps": ("active_quota_carrying_reps", 0),
+    "reps_with_quota": ("reps_with_quota", 0),
+    "reps_attainment_met": ("reps_at_quota", 0),
+    "revenue_per_rep": ("revenue_per_rep", RATIO_OF_DECIMALS_TOL),
+    "share_reps_attainment_met": ("share_reps_at_quota", RATIO_TOL),
+}
+SELLING_TIME_COLUMNS = {
+    "available_selling_hours": ("available_selling_hours", RATIO_TOL),
+    "selling_time_share": ("selling_time_share", RATIO_TOL),
+}
+
+
+def test_per_rep_metrics_equal_the_rollup_mart_by_region_and_month(layer, marts) -> None:
+    """Revenue per rep, share of reps at quota and selling time share, by region (their
+    denominators from the rep-months, the bookings from the opportunities)."""
+    columns = {**PER_REP_COLUMNS, **SELLING_TIME_COLUMNS}
+    rows = layer.query(_metrics(columns), ["rep__region", "metric_time__month"]).as_dicts()
+    actual: dict[tuple, dict] = {}
+    for row in rows:  # opportunities without a rep in dim_rep roll up under 'unknown', as the mart
+        key = (row["rep__region"] or "unknown", _day(row["metric_time__month"]))
+        assert key not in actual, f"two rows for {key}"
+        actual[key] = row
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_sales_rollup_monthly where rollup_level = 'region'"),
+        "rollup_key",
+        "month_start_date",
+    )
+    assert any(r["share_reps_attainment_met"] for r in expected.values())
+    assert any(r["selling_time_share"] for r in expected.values())
+    counts = {"active_quota_carrying_reps", "reps_with_quota", "reps_at_quota"}
+    problems = compare(expected, actual, columns, counts)
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+def test_per_rep_metrics_of_the_company_equal_the_team_mart(layer, marts) -> None:
+    actual = by_key(
+        layer.query(_metrics(PER_REP_COLUMNS), ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_sales_team_monthly"), "month_start_date"
+    )
+    assert len(expected) >= 20
+    counts = {"active_quota_carrying_reps", "reps_with_quota", "reps_at_quota"}
+    problems = compare(expected, actual, PER_REP_COLUMNS, counts)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_required_activity_equals_the_rep_mart(layer, marts) -> None:
+    actual = by_key(
+        layer.query(
+            ["deals_needed", "activities_needed"], ["rep", "metric_time__month"]
+        ).as_dicts(),
+        "rep",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_sales_rep_monthly"), "rep_id", "month_start_date"
+    )
+    assert any(r["deals_needed"] for r in expected.values())
+    problems = compare(
+        expected,
+        actual,
+        {
+            "deals_needed": ("deals_needed", RATIO_TOL),
+            "activities_needed": ("activities_needed", RATIO_TOL),
+        },
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_stage_conversion_and_velocity_equal_the_stage_mart(layer, marts) -> None:
+    actual = by_key(
+        layer.query(
+            [
+                "opportunities_reached_stage",
+                "stage_conversion_rate",
+                "completed_stage_stays",
+                "mean_days_in_stage",
+            ],
+            ["stage_quarter__stage_name", "metric_time__month"],
+        ).as_dicts(),
+        "stage_quarter__stage_name",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_stage_conversion_quarterly"),
+        "stage_name",
+        "fiscal_quarter_start_date",
+    )
+    assert len(expected) >= 20 and any(r["mean_days_in_stage"] for r in expected.values())
+    problems = compare(
+        expected,
+        actual,
+        {
+            "opportunities_reached": ("opportunities_reached_stage", 0),
+            "conversion_rate": ("stage_conversion_rate", RATIO_TOL),
+            "completed_stays": ("completed_stage_stays", 0),
+            "mean_days_in_stage": ("mean_days_in_stage", RATIO_TOL),
+        },
+        {"opportunities_reached_stage", "completed_stage_stays"},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_loss_reasons_equal_the_loss_mart_and_add_up_to_the_lost_deals(layer, marts) -> None:
+    group_by = ["loss_reason_month__loss_reason", "loss_reason_month__competitor"]
+    actual = by_key(
+        layer.query(
+            ["lost_opportunities", "lost_amount"], [*group_by, "metric_time__month"]
+        ).as_dicts(),
+        *group_by,
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_loss_reasons_monthly"),
+        "loss_reason",
+        "competitor",
+        "month_start_date",
+    )
+    assert len({k[0] for k in expected}) >= 3, "the demo should have several loss reasons"
+    problems = compare(
+        expected,
+        actual,
+        {
+            "lost_opportunities": ("lost_opportunities", 0),
+            "lost_amount": ("lost_amount", MONEY_TOL),
+        },
+        {"lost_opportunities", "lost_amount"},
+    )
+    # every month's reasons add up to the opportunities the fact says were lost
+    monthly = by_key(
+        layer.query(["lost_opportunities", "lost_count"], ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    problems += [
+        f"{k}: {r}"
+        for k, r in monthly.items()
+        if (r["lost_opportunities"] or 0) != (r["lost_count"] or 0)
+    ]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_price_realisation_equals_the_product_mart_for_every_product_and_month(
+    layer, marts
+) -> None:
+    actual = by_key(
+        layer.query(
+            ["price_realisation", "share_won_above_list", "won_list_amount", "product_won_deals"],
+            ["product", "metric_time__month"],
+        ).as_dicts(),
+        "product",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_product_monthly"), "product_id", "month_start_date"
+    )
+    assert any(r["won_above_list_count"] for r in expected.values())
+    problems = compare(
+        expected,
+        actual,
+        {
+            "price_realisation": ("price_realisation", RATIO_TOL),
+            "share_won_above_list": ("share_won_above_list", RATIO_TOL),
+            "won_list_amount": ("won_list_amount", MONEY_TOL),
+            "won_count": ("product_won_deals", 0),
+        },
+        {"product_won_deals"},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_mrr_realisation_equals_the_billing_product_mart(layer, marts) -> None:
+    """Per product and month the mart's column; per month the realised / list MRR of all
+    products, summed here from the mart's rows."""
+    columns = {
+        "list_mrr": ("list_mrr", MONEY_TOL),
+        "mrr": ("realised_mrr", MONEY_TOL),
+        "mrr_realisation": ("mrr_realisation", RATIO_TOL),
+    }
+    per_product = by_key(
+        layer.query(
+            _metrics(columns), ["billing_product_month__product_name", "metric_time__month"]
+        ).as_dicts(),
+        "billing_product_month__product_name",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_billing_product_monthly"),
+        "product_name",
+        "month_start_date",
+    )
+    assert any(r["mrr_realisation"] < 1 for r in expected.values()), "the demo has discounts"
+    problems = compare(expected, per_product, columns, {"list_mrr", "realised_mrr"})
+    monthly = by_key(
+        _rows(
+            marts,
+            """
+            select month_start_date, sum(list_mrr) as list_mrr, sum(mrr) as mrr,
+                sum(mrr) / nullif(sum(list_mrr), 0) as mrr_realisation
+            from marts.mart_billing_product_monthly group by 1
+            """,
+        ),
+        "month_start_date",
+    )
+    total = by_key(
+        layer.query(_metrics(columns), ["metric_time__month"]).as_dicts(), "metric_time__month"
+    )
+    problems += compare(monthly, total, columns, {"list_mrr", "realised_mrr"})
+    assert not problems, "\n".join(problems[:20])
+
+
+# --- revenue: churn reasons, unit economics, billing, annual retention --------------------------
+
+
+def test_churn_reasons_equal_the_churn_mart_and_the_revenue_mart(layer, marts) -> None:
+    group_by = ["customer_churn__cancellation_reason", "customer_churn__cancellation_feedback"]
+    actual = by_key(
+        layer.query(
+            ["customer_churns", "customer_churn_mrr"], [*group_by, "metric_time__month"]
+        ).as_dicts(),
+        *group_by,
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_churn_reasons_monthly"),
+        "cancellation_reason",
+        "cancellation_feedback",
+        "month_start_date",
+    )
+    assert len({k[0] for k in expected}) >= 2, "the demo should have several churn reasons"
+    additive = {"customer_churns", "customer_churn_mrr"}
+    problems = compare(
+        expected,
+        actual,
+        {
+            "churned_customers": ("customer_churns", 0),
+            "churned_mrr": ("customer_churn_mrr", MONEY_TOL),
+        },
+        additive,
+    )
+    monthly = by_key(
+        layer.query(sorted(additive), ["metric_time__month"]).as_dicts(), "metric_time__month"
+    )
+    revenue = by_key(_rows(marts, REVENUE_MART + " where segment = 'All'"), "month_start_date")
+    problems += compare(
+        {k: v for k, v in revenue.items() if v["churned_customers"]},
+        monthly,
+        {
+            "churned_customers": ("customer_churns", 0),
+            "churn_mrr": ("customer_churn_mrr", MONEY_TOL),
+        },
+        additive,
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+UNIT_ECONOMICS_COLUMNS = {
+    "ltv": ("ltv", MONEY_TOL),
+    "expected_lifetime_months": ("expected_lifetime_months", RATIO_TOL),
+    "new_customer_arpa": ("new_customer_arpa", RATIO_OF_DECIMALS_TOL),
+    "ltv_to_paid_cac": ("ltv_to_paid_cac", RATIO_OF_DECIMALS_TOL),
+    "ltv_to_fully_loaded_cac": ("ltv_to_fully_loaded_cac", RATIO_OF_DECIMALS_TOL),
+    "paid_cac_payback_months": ("paid_cac_payback_months", RATIO_OF_DECIMALS_TOL),
+    "fully_loaded_cac_payback_months": ("fully_loaded_cac_payback_months", RATIO_OF_DECIMALS_TOL),
+}
+
+
+def test_ltv_cac_and_payback_equal_the_unit_economics_mart_for_every_month(layer, marts) -> None:
+    actual = by_key(
+        layer.query(_metrics(UNIT_ECONOMICS_COLUMNS), ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_unit_economics_monthly"), "month_start_date"
+    )
+    assert sum(r["ltv_to_paid_cac"] is not None for r in expected.values()) >= 12
+    assert sum(r["paid_cac_payback_months"] is not None for r in expected.values()) >= 12
+    problems = compare(
+        expected, {k: v for k, v in actual.items() if k in expected}, UNIT_ECONOMICS_COLUMNS
+    )
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:20])
+
+
+BILLING_COLUMNS = {
+    "invoiced": ("invoiced_amount", MONEY_TOL),
+    "collected": ("collected_amount", MONEY_TOL),
+    "refunded": ("refunded_amount", MONEY_TOL),
+    "net_collected": ("net_collected_amount", MONEY_TOL),
+    "invoice_count": ("invoice_count", 0),
+    "charge_count": ("charge_count", 0),
+    "failed_charge_count": ("failed_charge_count", 0),
+}
+
+
+def test_billed_and_collected_revenue_equal_the_billing_mart(layer, marts) -> None:
+    actual = by_key(
+        layer.query(_metrics(BILLING_COLUMNS), ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    expected = by_key(_rows(marts, "select * from marts.mart_billing_monthly"), "month_start_date")
+    assert len(expected) >= 20 and any(r["refunded"] for r in expected.values())
+    problems = compare(expected, actual, BILLING_COLUMNS, set())
+    # a quarter's billing is the sum of its months
+    quarters = by_key(
+        layer.query(["net_collected_amount"], ["metric_time__quarter"]).as_dicts(),
+        "metric_time__quarter",
+    )
+    by_quarter: dict[tuple, dict] = {}
+    for (month,), row in expected.items():
+        key = (month.replace(month=(month.month - 1) // 3 * 3 + 1),)
+        acc = by_quarter.setdefault(key, {"net_collected": 0})
+        acc["net_collected"] += row["net_collected"]
+    problems += compare(
+        by_quarter, quarters, {"net_collected": ("net_collected_amount", MONEY_TOL)}
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_annual_nrr_and_grr_equal_the_revenue_mart(layer, marts) -> None:
+    actual = by_key(
+        layer.query(["nrr_annual", "grr_annual"], ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    expected = by_key(_rows(marts, REVENUE_MART + " where segment = 'All'"), "month_start_date")
+    assert sum(r["nrr_annual"] is not None for r in expected.values()) >= 6
+    problems = compare(
+        expected,
+        actual,
+        {"nrr_annual": ("nrr_annual", RATIO_TOL), "grr_annual": ("grr_annual", RATIO_TOL)},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+# --- marketing budget, NPS, retention cohorts ---------------------------------------------------
+
+BUDGET_COLUMNS = {
+    "budget": ("marketing_budget", MONEY_TOL),
+    "budget_to_date": ("marketing_budget_to_date", MONEY_TOL),
+    "spend": ("budgeted_period_spend", MONEY_TOL),
+    "spend_variance": ("budget_variance", MONEY_TOL),
+    "budget_used_rate": ("budget_used_rate", RATIO_OF_DECIMALS_TOL),
+    "pacing": ("budget_pacing", RATIO_OF_DECIMALS_TOL),
+}
+
+
+def test_budget_vs_spend_equals_the_budget_mart_by_channel_and_in_total(layer, marts) -> None:
+    by_channel = by_key(
+        layer.query(
+            _metrics(BUDGET_COLUMNS), ["budget_channel_month__channel", "metric_time__month"]
+        ).as_dicts(),
+        "budget_channel_month__channel",
+        "metric_time__month",
+    )
+    mart = _rows(marts, "select * from marts.mart_marketing_budget_monthly")
+    expected = by_key(
+        [r for r in mart if r["is_channel_total"] and not r["is_total"]],
+        "channel",
+        "month_start_date",
+    )
+    assert any(r["budget"] is None for r in expected.values()), "an unbudgeted channel"
+    assert any(r["pacing"] for r in expected.values())
+    problems = compare(expected, by_channel, BUDGET_COLUMNS)
+    total = by_key(
+        layer.query(_metrics(BUDGET_COLUMNS), ["metric_time__month"]).as_dicts(),
+        "metric_time__month",
+    )
+    problems += compare(
+        by_key([r for r in mart if r["is_total"]], "month_start_date"), total, BUDGET_COLUMNS
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+NPS_COLUMNS = {
+    "nps_responses": ("nps_responses", 0),
+    "promoters": ("nps_promoters", 0),
+    "detractors": ("nps_detractors", 0),
+    "nps": ("nps", RATIO_TOL),
+}
+
+
+def test_nps_equals_the_customer_health_mart_by_segment_and_in_total(layer, marts) -> None:
+    counts = {"nps_responses", "nps_promoters", "nps_detractors"}
+    by_segment = by_key(
+        layer.query(_metrics(NPS_COLUMNS), ["nps_month__segment", "metric_time__month"]).as_dicts(),
+        "nps_month__segment",
+        "metric_time__month",
+    )
+    mart = _rows(marts, "select * from marts.mart_customer_health")
+    expected = by_key([r for r in mart if r["segment"] != "All"], "segment", "month_start_date")
+    assert sum(r["nps_responses"] for r in expected.values()) > 50
+    problems = compare(expected, by_segment, NPS_COLUMNS, counts)
+    total = by_key(
+        layer.query(_metrics(NPS_COLUMNS), ["metric_time__month"]).as_dicts(), "metric_time__month"
+    )
+    problems += compare(
+        by_key([r for r in mart if r["segment"] == "All"], "month_start_date"),
+        total,
+        NPS_COLUMNS,
+        counts,
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_retention_equals_the_cohort_mart_for_every_cohort_and_age(layer, marts) -> None:
+    actual = by_key(
+        layer.query(
+            ["logo_retention", "mrr_retention", "retention_customers_active"],
+            ["retention_cohort__months_since", "metric_time__month"],
+        ).as_dicts(),
+        "retention_cohort__months_since",
+        "metric_time__month",
+    )
+    expected = by_key(
+        _rows(marts, "select * from marts.mart_retention_cohorts"), "months_since", "cohort_month"
+    )
+    assert len(expected) >= 100
+    problems = compare(
+        expected,
+        actual,
+        {
+            "logo_retention": ("logo_retention", RATIO_TOL),
+            "mrr_retention": ("mrr_retention", RATIO_OF_DECIMALS_TOL),
+            "customers_active": ("retention_customers_active", 0),
+        },
+        {"retention_customers_active"},
+    )
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_the_semantic_layer_exposure_lists_every_model_the_semantic_models_read() -> None:
+    """dbt docs' lineage of the semantic layer (models/exposures.yml) stays complete."""
+    semantic = json.loads(SEMANTIC_MANIFEST.read_text())
+    read = {m["node_relation"]["alias"] for m in semantic["semantic_models"]}
+    manifest = json.loads((SEMANTIC_MANIFEST.parent / "manifest.json").read_text())
+    exposure = next(e for e in manifest["exposures"].values() if e["name"] == "semantic_layer")
+    listed = {node.rsplit(".", 1)[-1] for node in exposure["depends_on"]["nodes"]}
+    assert len(read) >= 20
+    assert read <= listed, f"not in the exposure: {sorted(read - listed)}"
 
 
 # --- `make metrics`: MetricFlow's own CLI on the published file ---------------------------------
