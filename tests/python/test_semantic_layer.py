@@ -281,8 +281,9 @@ def test_open_pipeline_is_the_last_day_of_each_month_by_region(layer, marts) -> 
 
 
 def test_plan_and_quota_attainment_equal_the_plan_and_rep_marts(layer, marts) -> None:
-    """Bookings vs plan per month (mart_plan_vs_actual_monthly, months up to as_of_date) and quota
-    attainment per rep and month (mart_sales_rep_monthly, rep-months with a quota)."""
+    """Bookings vs plan per month (mart_plan_vs_actual_monthly, every plan month: after as_of_date
+    the attainment is NULL, not 0) and quota attainment per rep and month (mart_sales_rep_monthly,
+    rep-months with a quota; a rep's quota month after as_of_date has no attainment)."""
     plan = by_key(
         layer.query(["bookings_attainment", "plan_bookings"], ["metric_time__month"]).as_dicts(),
         "metric_time__month",
@@ -290,7 +291,7 @@ def test_plan_and_quota_attainment_equal_the_plan_and_rep_marts(layer, marts) ->
     expected_plan = by_key(
         _rows(
             marts,
-            "select * from marts.mart_plan_vs_actual_monthly where not is_future_month",
+            "select * from marts.mart_plan_vs_actual_monthly",
         ),
         "month_start_date",
     )
@@ -327,6 +328,17 @@ def test_plan_and_quota_attainment_equal_the_plan_and_rep_marts(layer, marts) ->
         },
         {"quota_amount"},
     )
+    future_quota_months = _rows(
+        marts,
+        "select rep_id, month_start_date from marts.mart_targets_monthly "
+        "where target_level = 'rep' and is_future_month and quota_bookings > 0",
+    )
+    assert future_quota_months, "the demo plan has no quota month after as_of_date"
+    for row in future_quota_months:
+        shown = quota.get((row["rep_id"], row["month_start_date"]), {}).get("quota_attainment")
+        if shown is not None:
+            problems.append(f"{row}: quota attainment {shown} before the month began")
+    assert any(r["is_future_month"] for r in expected_plan.values())
     assert not problems, "\n".join(problems[:20])
 
 
