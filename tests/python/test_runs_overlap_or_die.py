@@ -37,6 +37,20 @@ def _python(code: str, env: dict[str, str], **kwargs) -> subprocess.Popen:
     )
 
 
+def _hold_run(paths: RunPaths, env: dict[str, str]) -> subprocess.Popen:
+    """A process that holds the warehouse's run lock (a run in progress) until its stdin closes;
+    it prints 'held' once it has the lock."""
+    return _python(
+        "import sys; from pathlib import Path; from revops.warehouse import run_lock\n"
+        f"with run_lock(Path({str(paths.warehouse)!r})):\n"
+        "    print('held', flush=True); sys.stdin.read()\n",
+        env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+
+
 def _kill(popen: subprocess.Popen) -> None:
     os.killpg(popen.pid, signal.SIGKILL)
     popen.wait(timeout=30)
@@ -124,15 +138,7 @@ def test_a_second_run_waits_for_the_whole_first_run(tmp_path: Path) -> None:
     export.write_text("id,name,created_date,system_modstamp\n001A,Acme,2026-10-01,2026-10-30\n")
     paths = RunPaths(tmp_path / "run", landing)
     env = paths.env()
-    holder = _python(
-        "import sys; from pathlib import Path; from revops.warehouse import run_lock\n"
-        f"with run_lock(Path({str(paths.warehouse)!r})):\n"
-        "    print('held', flush=True); sys.stdin.read()\n",
-        env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _hold_run(paths, env)
     second = None
     try:
         assert holder.stdout.readline().strip() == "held"
@@ -169,15 +175,7 @@ def test_docs_wait_for_the_run_in_progress(tmp_path: Path) -> None:
     paths = RunPaths(tmp_path / "run", tmp_path / "landing")
     env = paths.env()
     docs_dir = tmp_path / "docs"
-    holder = _python(
-        "import sys; from pathlib import Path; from revops.warehouse import run_lock\n"
-        f"with run_lock(Path({str(paths.warehouse)!r})):\n"
-        "    print('held', flush=True); sys.stdin.read()\n",
-        env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = _hold_run(paths, env)
     docs = None
     try:
         assert holder.stdout.readline().strip() == "held"
