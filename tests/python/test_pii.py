@@ -255,4 +255,6 @@ def test_profiles_read_every_setting_from_the_environment() -> None:
         for path, value in leaves(output, name):
             if path.rsplit(".", 1)[-1] in literal_ok:
                 continue
+            if path.endswith(".path") and value == ":memory:":
+                continue  # an in-memory database (the published target's): no file to point at
             assert "env_var(" in str(value), f"profiles.yml {path} is not read from the environment"
