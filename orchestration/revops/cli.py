@@ -23,18 +23,16 @@ def _docs(args: argparse.Namespace) -> int:
     """`dbt docs generate` with the warehouse's locks held: its catalog query opens the working
     file read-write (DuckDB's exclusive lock), so a run waits for it, and it for a run."""
     import subprocess
-    from pathlib import Path
 
+    from revops.dbt_args import dbt_executable
     from revops.warehouse import run_lock, writer_lock
-
-    dbt = Path(sys.executable).with_name("dbt")
 
     def say(holder: str) -> None:
         print(f"waiting for the run in progress ({holder})", flush=True)
 
     with run_lock(on_wait=say), writer_lock():
         dbt_args = args.dbt_args[1:] if args.dbt_args[:1] == ["--"] else args.dbt_args
-        return subprocess.call([str(dbt), "docs", "generate", *dbt_args])
+        return subprocess.call([dbt_executable(), "docs", "generate", *dbt_args])
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -15,6 +15,8 @@ every daily run (dbt's own advice); data tests run.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
 from typing import Any
 
 from revops.window import Window
@@ -71,3 +73,9 @@ def dbt_build_args(
     if not unit_tests:
         args += ["--exclude-resource-type", "unit_test"]
     return args
+
+
+def dbt_executable() -> str:
+    """The dbt installed beside this Python (the venv need not be on PATH), else `dbt`."""
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else "dbt"

@@ -55,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from revops.config import PROJECT_DIR
+from revops.dbt_args import dbt_executable
 from revops.window import Window, make_window
 
 BENCH_DIR = PROJECT_DIR / "bench"
@@ -377,8 +378,7 @@ def read_dbt_timing(target: Path, keep: Path) -> DbtTiming | None:
 
 def dbt_argv(*args: str) -> list[str]:
     """dbt, the one installed beside this Python, with these arguments."""
-    dbt = Path(sys.executable).with_name("dbt")
-    return [str(dbt) if dbt.exists() else "dbt", *args]
+    return [dbt_executable(), *args]
 
 
 def pipeline(folder: Path, env: dict[str, str], run: PipelineRun) -> PipelineRun:

@@ -11,7 +11,6 @@ import json
 import logging
 import os
 import shutil
-import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -346,13 +345,9 @@ def unchanged_marts(
         )
 
 
-def dbt_executable() -> str:
-    """The dbt installed beside this Python (the venv need not be on PATH)."""
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else "dbt"
-
-
 def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
-        project_dir=dbt_project(), profiles_dir=str(PROJECT_DIR), dbt_executable=dbt_executable()
+        project_dir=dbt_project(),
+        profiles_dir=str(PROJECT_DIR),
+        dbt_executable=dbt_args.dbt_executable(),
     )
