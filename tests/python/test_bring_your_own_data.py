@@ -219,6 +219,39 @@ def test_crm_only_opportunity_without_type_is_new_business(
     assert (m["bookings_amount"], m["bookings_won_count"]) == (Decimal(3000), 1)
 
 
+def test_crm_only_semantic_layer_answers(crm_only: duckdb.DuckDBPyConnection) -> None:
+    """`make metrics` on a CRM-only published file: MetricFlow answers from the facts with the
+    numbers counted by hand above, and the billing metrics answer with no rows, not an error."""
+    from revops.semantic import SemanticLayer
+
+    published = one(
+        crm_only, "select path from duckdb_databases() where database_name = current_database()"
+    )[0]
+    with SemanticLayer(Path(published), PROJECT_DIR / "target" / "semantic_manifest.json") as sl:
+        quarters = {
+            r["metric_time__fiscal_quarter"]: r
+            for r in sl.query(
+                ["won_count", "lost_count", "win_rate"], ["metric_time__fiscal_quarter"]
+            ).as_dicts()
+        }
+        # FY2017 Q1: won OPP003, 004, 005, 006; lost OPP002, 007, 008
+        q1 = quarters["FY2017-Q1"]
+        assert (q1["won_count"], q1["lost_count"]) == (4, 3)
+        assert q1["win_rate"] == pytest.approx(4 / 7)
+
+        # AE1 in March 2017: bookings 5000 + 15000 (OPP006 is a renewal), 3 won
+        march = [
+            r
+            for r in sl.query(
+                ["bookings_amount", "won_count"], ["rep", "metric_time__month"]
+            ).as_dicts()
+            if r["rep"] == AE1 and r["metric_time__month"].date() == date(2017, 3, 1)
+        ]
+        assert [(r["bookings_amount"], r["won_count"]) for r in march] == [(5000 + 15000, 3)]
+
+        assert sl.query(["mrr"], ["metric_time__month"]).rows == []
+
+
 # --- billing only: Stripe customers, subscriptions, invoices of 2017-2020 -------------------
 
 
