@@ -16,6 +16,10 @@ DOCS_PORT ?= 8080
 DOCS_DIR ?= target/docs
 REVOPS_WAREHOUSE_FILE = $(or $(REVOPS_WAREHOUSE),warehouse/revops.duckdb)
 BENCH_SCALES ?= 0.1 1
+# pytest processes (pytest-xdist): the end-to-end tests each run the whole pipeline in about one
+# core, so two workers use a two-core machine; a test module stays on one worker (its module
+# fixtures are built once). TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test dev docs lint unit dbt-test manifest bench clean venv metrics page chromium
 
@@ -104,7 +108,7 @@ $(DUCKDB15):
 
 unit: target/manifest.json $(DUCKDB15) chromium
 	@echo "==> pytest"
-	@REVOPS_CHROMIUM=$(CHROMIUM) $(BIN)/pytest
+	@REVOPS_CHROMIUM=$(CHROMIUM) $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 test: lint unit
 
