@@ -6,13 +6,15 @@ through dagster-dbt, all in a temporary folder.
 
 from __future__ import annotations
 
+import json
+
 import dagster as dg
 import duckdb
 import pytest
 
 from revops.contract import demo_tables
 
-from helpers import EMPTY_WHEN_ALL_IS_WELL
+from helpers import EMPTY_WHEN_ALL_IS_WELL, PROJECT_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -83,6 +85,55 @@ def test_dbt_tests_are_asset_checks_and_pass(demo_run) -> None:
         if not ev.passed and ev.severity == dg.AssetCheckSeverity.ERROR
     ]
     assert not failed
+
+
+def _not_null_contract_columns() -> tuple[dict, set[tuple[str, str]]]:
+    """The dbt manifest, and (model, column) of every enforced-contract column that carries a
+    not_null constraint."""
+    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    columns = {
+        (node["name"], column["name"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and (node["config"].get("contract") or {}).get("enforced")
+        for column in node["columns"].values()
+        if any(c["type"] == "not_null" for c in column.get("constraints") or [])
+    }
+    return manifest, columns
+
+
+def test_a_not_null_rule_of_a_mart_lives_in_its_contract_only() -> None:
+    """docs/checks.md: the contract's not_null constraint is the rule; a not_null test on the
+    same column could never fail, since the build of the model fails first."""
+    manifest, constrained = _not_null_contract_columns()
+    assert len(constrained) > 100
+    nodes = manifest["nodes"]
+    repeated = sorted(
+        (nodes[parent]["name"], test["test_metadata"]["kwargs"]["column_name"])
+        for test in nodes.values()
+        if (test.get("test_metadata") or {}).get("name") == "not_null"
+        for parent in test["depends_on"]["nodes"][:1]
+        if parent in nodes
+        and (nodes[parent]["name"], test["test_metadata"]["kwargs"]["column_name"]) in constrained
+    )
+    assert not repeated, f"not_null tests that repeat a contract constraint: {repeated}"
+
+
+def test_the_warehouse_enforces_every_not_null_constraint(demo_run, pipeline_env) -> None:
+    """The built tables carry NOT NULL for every constrained column, so the engine refuses a
+    NULL there (the reason the marts need no not_null tests)."""
+    _, constrained = _not_null_contract_columns()
+    with duckdb.connect(str(pipeline_env.warehouse), read_only=True) as con:
+        nullable = {
+            (table, column): is_nullable
+            for table, column, is_nullable in con.execute(
+                "select table_name, column_name, is_nullable from duckdb_columns() "
+                "where schema_name = 'marts'"
+            ).fetchall()
+        }
+    missing = sorted(c for c in constrained if c not in nullable)
+    assert not missing, f"constrained columns not in the warehouse: {missing}"
+    assert not sorted(c for c in constrained if nullable[c]), "NOT NULL missing in the DDL"
 
 
 def test_a_run_with_nothing_new_builds_checks_and_publishes_nothing(demo_run, pipeline_env):
