@@ -52,7 +52,9 @@ class PublishResult:
 
 
 def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
-    """Copy every table and view of src.<schema> into pub.<schema> as tables, with comments."""
+    """Copy every table and view of src.<schema> into pub.<schema> as tables, with comments
+    and NOT NULL where the source column has it (a mart's contract: BI tools read nullability
+    from the schema)."""
     names = [
         r[0]
         for r in con.execute(
@@ -85,6 +87,16 @@ def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
         con.execute(
             f"comment on column pub.{_ident(schema)}.{_ident(name)}.{_ident(column)} "
             f"is {_literal(comment)}"
+        )
+    not_null = con.execute(
+        "select table_name, column_name from duckdb_columns() "
+        "where database_name = 'src' and schema_name = ? and not is_nullable",
+        [schema],
+    ).fetchall()
+    for name, column in not_null:
+        con.execute(
+            f"alter table pub.{_ident(schema)}.{_ident(name)} "
+            f"alter column {_ident(column)} set not null"
         )
     return counts
 

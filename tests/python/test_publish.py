@@ -21,7 +21,8 @@ def make_warehouse(db: Path, scale: int = 1) -> None:
     con = duckdb.connect(str(db))
     con.execute("create schema marts")
     con.execute("create schema staging")
-    con.execute(f"create table marts.dim_x as select range as id from range({3 * scale})")
+    con.execute("create table marts.dim_x (id bigint not null)")
+    con.execute(f"insert into marts.dim_x select range from range({3 * scale})")
     con.execute(
         f"create table marts.fct_y as select range as id, range * 1.5 as amount "
         f"from range({5 * scale})"
@@ -54,6 +55,11 @@ def test_publish_writes_marts_read_only_and_parquet(warehouse: Path, tmp_path: P
     assert con.execute(
         "select comment from duckdb_tables() where table_name = 'fct_y'"
     ).fetchone() == ("facts y",)
+    # the contract's NOT NULL comes along; a column without it stays nullable
+    assert con.execute(
+        "select table_name, column_name, is_nullable from duckdb_columns() "
+        "where schema_name = 'marts' order by 1, 2"
+    ).fetchall() == [("dim_x", "id", False), ("fct_y", "amount", True), ("fct_y", "id", True)]
     with pytest.raises(duckdb.Error):
         con.execute("create table marts.z as select 1")
     con.close()
