@@ -20,7 +20,7 @@ from helpers import PROJECT_DIR
 NO_CHANGES = "Partial parsing enabled, no changes found"
 WINDOW_NAMES = ("REVOPS_PARTITION_START", "REVOPS_PARTITION_END", "REVOPS_AS_OF_DATE")
 # a test that checks only the rows landed in the window (macros/test_window.sql)
-WINDOWED_TEST = "not_null_in_window_stg_crm__task_versions_created_at"
+WINDOWED_TEST = "not_null_in_window_int_activities_classified_activity_date"
 
 
 def _dbt(root: Path, args: list[str], **window: str) -> tuple[int, str]:

@@ -2,8 +2,8 @@
 only the rows landed in a run's window (vars or REVOPS_PARTITION_*), and every row without a
 window or in a full refresh.
 
-Real dbt on a copy of the reference run's warehouse, with one bad CRM task version (no creation
-time) landed on a day of its own.
+Real dbt on a copy of the reference run's warehouse, with bad built rows (an activity without a
+date or a known source, an invoice twice, an ad spend key twice) landed on a day of their own.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from helpers import run_dbt
 
 pytestmark = pytest.mark.slow
 
-TEST = "not_null_in_window_stg_crm__task_versions_created_at"
+TEST = "not_null_in_window_int_activities_classified_activity_date"
 BAD_DAY = "2026-10-20"  # no landing file of the demo is dated this day
 BAD_ROWS = {
     "int_invoices_converted": "'in_BAD' as invoice_id",
     "int_ad_spend_daily": "'BAD' as campaign_id",
-    "int_activities_classified": "'bogus' as activity_source",
+    "int_activities_classified": "'bogus' as activity_source, null as activity_date",
 }
 # the other generic tests of macros/test_window.sql, each failing on one bad key or value
 OTHER_TESTS = (
@@ -42,14 +42,8 @@ def bad_version_warehouse(demo_run, pipeline_env, tmp_path_factory) -> Path:
     warehouse = root / "revops.duckdb"
     shutil.copy(pipeline_env.warehouse, warehouse)
     with duckdb.connect(str(warehouse)) as con:
-        con.execute(
-            "insert into raw_crm.task (id, created_date, system_modstamp, is_deleted, "
-            "_source_file, _source_row, _loaded_at, _landed_date) values "
-            "('00TBADVERSION', null, timestamp '2026-10-20 08:00:00', false, "
-            "'task/2026-10-20.csv', 1, timestamp '2026-10-21 06:00:00', date '2026-10-20')"
-        )
         # built rows as a run would have written them on BAD_DAY: an invoice twice, an ad
-        # spend key twice, an activity of an unknown source
+        # spend key twice, an activity of an unknown source and without a date
         for table, replace in BAD_ROWS.items():
             con.execute(
                 f"create temp table bad as select * replace ({replace}, "
