@@ -36,8 +36,10 @@ campaigns as (
     select * from {{ ref('stg_crm__campaigns') }}
 ),
 
-web_sessions as (
-    select * from {{ ref('stg_marketing__web_sessions') }}
+-- web sessions and form submissions, with their UTM pair, as int_touchpoints keeps them (one
+-- row per record, maintained incrementally), not re-deduplicated from staging every run
+touchpoints as (
+    select * from {{ ref('int_touchpoints') }}
 ),
 
 form_submissions as (
@@ -163,19 +165,14 @@ utm_values as (
     union all
     select
         'marketing' as source_system,
-        'web_sessions' as table_name,
+        case touchpoint_type
+            when 'web_session' then 'web_sessions'
+            else 'form_submissions'
+        end as table_name,
         'utm_source/utm_medium' as column_name,
-        {{ utm_channel_key('utm_source', 'utm_medium') }} as source_value,
-        started_date as seen_date
-    from web_sessions
-    union all
-    select
-        'marketing' as source_system,
-        'form_submissions' as table_name,
-        'utm_source/utm_medium' as column_name,
-        {{ utm_channel_key('utm_source', 'utm_medium') }} as source_value,
-        submitted_date as seen_date
-    from form_submissions
+        utm_key as source_value,
+        touch_date as seen_date
+    from touchpoints
 ),
 
 unmapped_lead_sources as (
