@@ -6,15 +6,13 @@ through dagster-dbt, all in a temporary folder.
 
 from __future__ import annotations
 
-import json
-
 import dagster as dg
 import duckdb
 import pytest
 
 from revops.contract import demo_tables
 
-from helpers import EMPTY_WHEN_ALL_IS_WELL, PROJECT_DIR
+from helpers import EMPTY_WHEN_ALL_IS_WELL
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +88,9 @@ def test_dbt_tests_are_asset_checks_and_pass(demo_run) -> None:
 def _not_null_contract_columns() -> tuple[dict, set[tuple[str, str]]]:
     """The dbt manifest, and (model, column) of every enforced-contract column that carries a
     not_null constraint."""
-    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    from revops.assets.dbt import manifest as load_manifest
+
+    manifest = load_manifest()  # the manifest Dagster loads, read once per process
     columns = {
         (node["name"], column["name"])
         for node in manifest["nodes"].values()
