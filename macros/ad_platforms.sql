@@ -1,5 +1,5 @@
 {#- One ad platform's daily campaign report as staging keeps it: one row per report day x
-    campaign (the latest landed version: latest_version_rank), ids as strings, the platform's name
+    campaign (the latest landed version: latest_versions), ids as strings, the platform's name
     as ad_platform, spend in major units of the account currency, and the same columns in the same
     order for every platform, so int_ad_spend_daily can union them. The platform's own column names
     and units come in as arguments; this is the one place the shared shape is written. -#}
@@ -9,53 +9,27 @@
 with
 
 source as (
-    select * from {{ source('marketing', source_table) }}
+    {{ latest_versions(
+        source('marketing', source_table), [report_date, 'campaign_id'], lineage_prefix='_'
+    ) }}
 ),
 
 renamed as (
+    -- the same columns in the same order for every platform (int_ad_spend_daily unions them)
     select
-        -- ids
-        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
-        cast({{ account_id }} as {{ dbt.type_string() }}) as ad_account_id,
-
-        -- strings
+        cast({{ report_date }} as date) as report_date,
         cast('{{ ad_platform }}' as {{ dbt.type_string() }}) as ad_platform,
+        cast({{ account_id }} as {{ dbt.type_string() }}) as ad_account_id,
+        cast(campaign_id as {{ dbt.type_string() }}) as campaign_id,
         campaign_name,
-        upper(trim({{ currency }})) as currency_code,
-
-        -- numerics
         cast(impressions as bigint) as impressions,
         cast(clicks as bigint) as clicks,
         {{ spend }} as spend,
+        upper(trim({{ currency }})) as currency_code,
         {{ conversions }} as conversions,
-
-        -- dates
-        cast({{ report_date }} as date) as report_date,
-
-        -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        {{ latest_version_rank([report_date, 'campaign_id']) }} as version_rank
+        {{ lineage_columns() }}
     from source
-),
-
-final as (
-    select
-        report_date,
-        ad_platform,
-        ad_account_id,
-        campaign_id,
-        campaign_name,
-        impressions,
-        clicks,
-        spend,
-        currency_code,
-        conversions,
-        loaded_at,
-        landed_date
-    from renamed
-    where version_rank = 1
 )
 
-select * from final
+select * from renamed
 {%- endmacro %}

@@ -27,7 +27,8 @@
     kept version is soft-deleted is dropped (keep_deleted=true keeps it, flagged). With keys_sql
     (a select of the key columns), only those keys are ranked: the filter sits below the window,
     on the raw scan, so DuckDB reads only the versions of those keys. This is the one place where
-    the staging views over versions and the incremental models pick the kept version. -#}
+    the staging views (over raw or over versions) and the incremental models pick the kept
+    version: a staging model ranks nothing itself. -#}
 {% macro latest_versions(
     versions_relation, key_columns, updated_column=none, deleted_column=none,
     keys_sql=none, keep_deleted=false, lineage_prefix=''
@@ -61,4 +62,41 @@
 
 {% macro duckdb__star_except(columns) -%}
     * exclude ({{ columns | join(', ') }})
+{%- endmacro %}
+
+{#- The lineage a staging view carries from its raw table, renamed without the underscore:
+    loaded_at and landed_date on every view (freshness and the run window read them), and with
+    record=true also source_file and source_row (the versions views, whose raw row an
+    incremental model or a failing test traces back to its file and row). -#}
+{% macro lineage_columns(record=false) -%}
+    _loaded_at as loaded_at,
+    _landed_date as landed_date
+    {%- if record %},
+    _source_file as source_file,
+    _source_row as source_row
+    {%- endif %}
+{%- endmacro %}
+
+{#- The current state of a CRM (Salesforce) object, read from its raw table: the latest version
+    of each id by system_modstamp (the landing contract's updated_by), and an object whose latest
+    version is soft-deleted (is_deleted) dropped. The one place that states the CRM convention
+    for the staging views that read raw directly (the others read a versions view). Users are
+    never soft-deleted (soft_deletes=false). -#}
+{% macro crm_current_records(object_name, soft_deletes=true) -%}
+    {{ latest_versions(
+        source('crm', object_name), ['id'], 'system_modstamp',
+        deleted_column=('coalesce(is_deleted, false)' if soft_deletes else none),
+        lineage_prefix='_'
+    ) }}
+{%- endmacro %}
+
+{#- The current state of a billing (Stripe) object, read from its raw table: the latest landed
+    version of each id (Stripe objects carry no modification time, so the landing order decides:
+    the landing contract's updated_by is _loaded_at). With deleted_column, an object whose latest
+    export says deleted is dropped (customers). -#}
+{% macro billing_current_records(object_name, deleted_column=none) -%}
+    {{ latest_versions(
+        source('billing', object_name), ['id'],
+        deleted_column=deleted_column, lineage_prefix='_'
+    ) }}
 {%- endmacro %}

@@ -2,16 +2,8 @@ with
 
 source as (
 
-    select * from {{ source('billing', 'customers') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
+    -- the latest version decides: a customer whose latest export says deleted is gone
+    {{ billing_current_records('customers', deleted_column='coalesce(deleted, false)') }}
 
 ),
 
@@ -33,19 +25,10 @@ renamed as (
 
         -- timestamps
         {{ epoch_to_timestamp('created') }} as created_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
+        {{ lineage_columns() }}
 
-    from ranked
-    -- the latest version decides: a customer whose latest export says deleted is gone
-    where version_rank = 1 and not coalesce(deleted, false)
-
-),
-
-final as (
-
-    select * from renamed
+    from source
 
 )
 
-select * from final
+select * from renamed

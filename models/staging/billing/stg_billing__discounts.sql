@@ -2,16 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('billing', 'discounts') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
+    {{ billing_current_records('discounts') }}
 
 ),
 
@@ -27,18 +18,10 @@ renamed as (
         -- timestamps
         {{ epoch_to_timestamp('"start"') }} as started_at,
         {{ epoch_to_timestamp('"end"') }} as ended_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
+        {{ lineage_columns() }}
 
-    from ranked
-    where version_rank = 1
-
-),
-
-final as (
-
-    select * from renamed
+    from source
 
 )
 
-select * from final
+select * from renamed

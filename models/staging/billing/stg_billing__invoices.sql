@@ -2,16 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('billing', 'invoices') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
+    {{ billing_current_records('invoices') }}
 
 ),
 
@@ -43,18 +34,10 @@ renamed as (
         {{ epoch_to_timestamp('period_end') }} as period_end_at,
         {{ epoch_to_timestamp('due_date') }} as due_at,
         {{ epoch_to_timestamp('paid_at') }} as paid_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
+        {{ lineage_columns() }}
 
-    from ranked
-    where version_rank = 1
-
-),
-
-final as (
-
-    select * from renamed
+    from source
 
 )
 
-select * from final
+select * from renamed

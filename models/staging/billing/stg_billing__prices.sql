@@ -2,16 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('billing', 'prices') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
+    {{ billing_current_records('prices') }}
 
 ),
 
@@ -20,8 +11,7 @@ typed as (
     select
         *,
         coalesce(lower(type) = 'recurring', recurring_interval is not null) as is_recurring_price
-    from ranked
-    where version_rank = 1
+    from source
 
 ),
 
@@ -50,17 +40,10 @@ renamed as (
 
         -- timestamps
         {{ epoch_to_timestamp('created') }} as created_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
+        {{ lineage_columns() }}
 
     from typed
 
-),
-
-final as (
-
-    select * from renamed
-
 )
 
-select * from final
+select * from renamed

@@ -2,16 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('billing', 'products') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
+    {{ billing_current_records('products') }}
 
 ),
 
@@ -30,18 +21,10 @@ renamed as (
 
         -- timestamps
         {{ epoch_to_timestamp('created') }} as created_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
+        {{ lineage_columns() }}
 
-    from ranked
-    where version_rank = 1
-
-),
-
-final as (
-
-    select * from renamed
+    from source
 
 )
 
-select * from final
+select * from renamed

@@ -2,16 +2,7 @@ with
 
 source as (
 
-    select * from {{ source('billing', 'subscriptions') }}
-
-),
-
-ranked as (
-
-    select
-        *,
-        {{ latest_version_rank(['id']) }} as version_rank
-    from source
+    {{ billing_current_records('subscriptions') }}
 
 ),
 
@@ -42,18 +33,10 @@ renamed as (
         {{ epoch_to_timestamp('cancel_at') }} as cancel_at,
         {{ epoch_to_timestamp('canceled_at') }} as canceled_at,
         {{ epoch_to_timestamp('ended_at') }} as ended_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
+        {{ lineage_columns() }}
 
-    from ranked
-    where version_rank = 1
-
-),
-
-final as (
-
-    select * from renamed
+    from source
 
 )
 
-select * from final
+select * from renamed

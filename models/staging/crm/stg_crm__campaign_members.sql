@@ -4,10 +4,7 @@ with
 
 source as (
 
-    {{ latest_versions(
-        source('crm', 'campaign_member'), ['id'], 'system_modstamp',
-        deleted_column='coalesce(is_deleted, false)', lineage_prefix='_'
-    ) }}
+    {{ crm_current_records('campaign_member') }}
 
 ),
 
@@ -33,17 +30,10 @@ renamed as (
         -- timestamps
         created_date as created_at,
         system_modstamp as updated_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
+        {{ lineage_columns() }}
 
     from source
 
-),
-
-final as (
-
-    select * from renamed
-
 )
 
-select * from final
+select * from renamed

@@ -45,19 +45,10 @@ renamed as (
         system_modstamp as updated_at,
 
         -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        _source_file as source_file,
-        _source_row as source_row
+        {{ lineage_columns(record=true) }}
 
     from source
 
-),
-
-final as (
-
-    select * from renamed
-
 )
 
-select * from final
+select * from renamed

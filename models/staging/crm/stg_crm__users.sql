@@ -5,10 +5,7 @@ with
 
 source as (
 
-    select
-        *,
-        {{ latest_version_rank(['id'], 'system_modstamp') }} as version_rank
-    from {{ source('crm', 'user') }}
+    {{ crm_current_records('user', soft_deletes=false) }}
 
 ),
 
@@ -32,18 +29,10 @@ renamed as (
         -- timestamps
         created_date as created_at,
         system_modstamp as updated_at,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date
+        {{ lineage_columns() }}
 
     from source
-    where version_rank = 1
-
-),
-
-final as (
-
-    select * from renamed
 
 )
 
-select * from final
+select * from renamed

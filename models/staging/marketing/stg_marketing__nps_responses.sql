@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('marketing', 'nps_responses') }}
+    {{ latest_versions(source('marketing', 'nps_responses'), ['response_id'], lineage_prefix='_') }}
 ),
 
 renamed as (
@@ -25,26 +25,8 @@ renamed as (
         cast(responded_at as {{ dbt.type_timestamp() }}) as responded_at,
 
         -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        {{ latest_version_rank(['response_id']) }} as version_rank
+        {{ lineage_columns() }}
     from source
-),
-
-final as (
-    select
-        response_id,
-        account_id,
-        email_hash,
-        email_domain,
-        score,
-        comment,
-        responded_date,
-        responded_at,
-        loaded_at,
-        landed_date
-    from renamed
-    where version_rank = 1
 )
 
-select * from final
+select * from renamed

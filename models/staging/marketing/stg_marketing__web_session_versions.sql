@@ -33,10 +33,7 @@ renamed as (
         cast(started_at as {{ dbt.type_timestamp() }}) as started_at,
 
         -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        _source_file as source_file,
-        _source_row as source_row
+        {{ lineage_columns(record=true) }}
     from source
 )
 

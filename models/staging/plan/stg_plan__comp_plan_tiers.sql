@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('plan', 'comp_plan_tiers') }}
+    {{ latest_versions(source('plan', 'comp_plan_tiers'), ['comp_plan', 'attainment_from'], lineage_prefix='_') }}
 ),
 
 renamed as (
@@ -15,22 +15,8 @@ renamed as (
         cast(payout_rate as {{ dbt.type_numeric() }}) as payout_rate,
 
         -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        {{ latest_version_rank(['comp_plan', 'attainment_from']) }} as version_rank
+        {{ lineage_columns() }}
     from source
-),
-
-final as (
-    select
-        comp_plan,
-        attainment_from,
-        attainment_to,
-        payout_rate,
-        loaded_at,
-        landed_date
-    from renamed
-    where version_rank = 1
 )
 
-select * from final
+select * from renamed

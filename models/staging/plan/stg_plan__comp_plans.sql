@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('plan', 'comp_plans') }}
+    {{ latest_versions(source('plan', 'comp_plans'), ['rep_id', 'month'], lineage_prefix='_') }}
 ),
 
 renamed as (
@@ -21,24 +21,8 @@ renamed as (
         cast(month as date) as month_start_date,
 
         -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        {{ latest_version_rank(['rep_id', 'month']) }} as version_rank
+        {{ lineage_columns() }}
     from source
-),
-
-final as (
-    select
-        user_id,
-        month_start_date,
-        comp_plan,
-        target_incentive,
-        payout_cap,
-        currency_code,
-        loaded_at,
-        landed_date
-    from renamed
-    where version_rank = 1
 )
 
-select * from final
+select * from renamed

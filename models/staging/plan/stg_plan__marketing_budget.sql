@@ -1,7 +1,10 @@
 with
 
 source as (
-    select * from {{ source('plan', 'marketing_budget') }}
+    {{ latest_versions(
+        source('plan', 'marketing_budget'), ['month', 'trim(channel)', "nullif(trim(campaign_key), '')"],
+        lineage_prefix='_'
+    ) }}
 ),
 
 renamed as (
@@ -18,24 +21,8 @@ renamed as (
         cast(month as date) as month_start_date,
 
         -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        {{ latest_version_rank(['month', 'trim(channel)', "nullif(trim(campaign_key), '')"]) }}
-            as version_rank
+        {{ lineage_columns() }}
     from source
-),
-
-final as (
-    select
-        month_start_date,
-        channel,
-        campaign_key,
-        budget_amount,
-        currency_code,
-        loaded_at,
-        landed_date
-    from renamed
-    where version_rank = 1
 )
 
-select * from final
+select * from renamed

@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('plan', 'revenue_plan') }}
+    {{ latest_versions(source('plan', 'revenue_plan'), ['month'], lineage_prefix='_') }}
 ),
 
 renamed as (
@@ -22,27 +22,8 @@ renamed as (
         cast(month as date) as month_start_date,
 
         -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        {{ latest_version_rank(['month']) }} as version_rank
+        {{ lineage_columns() }}
     from source
-),
-
-final as (
-    select
-        month_start_date,
-        plan_bookings,
-        plan_new_mrr,
-        plan_ending_mrr,
-        plan_new_customers,
-        plan_demo_requests,
-        plan_sqls,
-        plan_pipeline_created,
-        currency_code,
-        loaded_at,
-        landed_date
-    from renamed
-    where version_rank = 1
 )
 
-select * from final
+select * from renamed

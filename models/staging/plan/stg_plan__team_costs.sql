@@ -1,7 +1,7 @@
 with
 
 source as (
-    select * from {{ source('plan', 'team_costs') }}
+    {{ latest_versions(source('plan', 'team_costs'), ['month', 'team'], lineage_prefix='_') }}
 ),
 
 renamed as (
@@ -17,22 +17,8 @@ renamed as (
         cast(month as date) as month_start_date,
 
         -- lineage
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        {{ latest_version_rank(['month', 'team']) }} as version_rank
+        {{ lineage_columns() }}
     from source
-),
-
-final as (
-    select
-        month_start_date,
-        team,
-        cost_amount,
-        currency_code,
-        loaded_at,
-        landed_date
-    from renamed
-    where version_rank = 1
 )
 
-select * from final
+select * from renamed

@@ -1,7 +1,10 @@
 with
 
 source as (
-    select * from {{ source('reference', 'fx_rates') }}
+    {{ latest_versions(
+        source('reference', 'fx_rates'), ['cast(rate_month as date)', 'upper(trim(currency_code))'],
+        lineage_prefix='_'
+    ) }}
 ),
 
 renamed as (
@@ -17,22 +20,8 @@ renamed as (
 
         -- lineage
         _source_file as source_file,
-        _loaded_at as loaded_at,
-        _landed_date as landed_date,
-        {{ latest_version_rank(['cast(rate_month as date)', 'upper(trim(currency_code))']) }} as version_rank
+        {{ lineage_columns() }}
     from source
-),
-
-final as (
-    select
-        rate_month,
-        currency_code,
-        rate_to_usd,
-        source_file,
-        loaded_at,
-        landed_date
-    from renamed
-    where version_rank = 1
 )
 
-select * from final
+select * from renamed
