@@ -283,7 +283,7 @@ def test_report_shows_the_dbt_layers_under_the_one_dbt_stage_and_totals_the_stag
         "| dbt layer: intermediate",
         "| dbt layer: marts",
         "| dbt layer: other folders",
-        "| dbt outside the nodes (start-up, parsing)",
+        "| dbt outside the nodes (start-up, parsing, source freshness)",
         "| GX checks (raw)",
         "| publish",
         "| **total** (stages, not the dbt layer rows)",
@@ -297,7 +297,7 @@ def test_report_shows_the_dbt_layers_under_the_one_dbt_stage_and_totals_the_stag
     ) in rows
     # outside the nodes: 30 - 9 = 21 s and 20 - 9 = 11 s
     assert (
-        "| dbt outside the nodes (start-up, parsing) | 21.0 | — | — | — | — "
+        "| dbt outside the nodes (start-up, parsing, source freshness) | 21.0 | — | — | — | — "
         "| 11.0 | — | — | — | — |"
     ) in rows
     # the total is 10 + 30 + 5 + 5 = 50 s (the layer rows, 9.5 s more, are not added);
@@ -307,7 +307,7 @@ def test_report_shows_the_dbt_layers_under_the_one_dbt_stage_and_totals_the_stag
         "| **25.0** | 45.0 | 900 | 4 | — |"
     )
     assert "one-day incremental / full build = 50.0% (25.0 s / 50.0 s)" in text
-    assert "one `dbt build` (as a Dagster run) of 8 nodes, 1 of them unit tests" in text
+    assert "one `dbt build` (then `dbt source freshness`) of 8 nodes, 1 of them unit tests" in text
     verdicts = "\n".join(bench.targets([r], (2.0, 0.5)))
     assert "| 50.0% (25 s / 50 s) | FAIL |" in verdicts
     assert "| 900 MB (dbt build) | PASS |" in verdicts
