@@ -661,7 +661,13 @@ def _stage_dbt(start: str, end: str) -> dict[str, Any]:
             raise RuntimeError(f"dbt build failed (exit {proc.returncode})")
         target = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
         marts = stages.record_build(manifest, state, started, window, plan, target)
-        fresh = target / "freshness"  # its own folder: the build's run_results.json stays
+        # its own folder, so the build's run_results.json stays, starting from the build's
+        # parse state, as dagster-dbt gives the asset's freshness call (it copies
+        # partial_parse.msgpack into each invocation's target path)
+        fresh = target / "freshness"
+        fresh.mkdir(parents=True, exist_ok=True)
+        if (target / "partial_parse.msgpack").exists():
+            shutil.copyfile(target / "partial_parse.msgpack", fresh / "partial_parse.msgpack")
         subprocess.run(
             dbt_argv(*freshness.FRESHNESS_ARGS, "--target-path", str(fresh)),
             env={**os.environ, **env},
