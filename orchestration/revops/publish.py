@@ -78,26 +78,18 @@ def _copy_schema(con: duckdb.DuckDBPyConnection, schema: str) -> dict[str, int]:
     ).fetchall()
     for name, comment in comments:
         con.execute(f"comment on table pub.{_ident(schema)}.{_ident(name)} is {_literal(comment)}")
-    col_comments = con.execute(
-        "select table_name, column_name, comment from duckdb_columns() "
-        "where database_name = 'src' and schema_name = ? and comment is not null",
+    columns = con.execute(
+        "select table_name, column_name, comment, is_nullable from duckdb_columns() "
+        "where database_name = 'src' and schema_name = ? "
+        "and (comment is not null or not is_nullable)",
         [schema],
     ).fetchall()
-    for name, column, comment in col_comments:
-        con.execute(
-            f"comment on column pub.{_ident(schema)}.{_ident(name)}.{_ident(column)} "
-            f"is {_literal(comment)}"
-        )
-    not_null = con.execute(
-        "select table_name, column_name from duckdb_columns() "
-        "where database_name = 'src' and schema_name = ? and not is_nullable",
-        [schema],
-    ).fetchall()
-    for name, column in not_null:
-        con.execute(
-            f"alter table pub.{_ident(schema)}.{_ident(name)} "
-            f"alter column {_ident(column)} set not null"
-        )
+    for name, column, comment, is_nullable in columns:
+        table = f"pub.{_ident(schema)}.{_ident(name)}"
+        if comment is not None:
+            con.execute(f"comment on column {table}.{_ident(column)} is {_literal(comment)}")
+        if not is_nullable:
+            con.execute(f"alter table {table} alter column {_ident(column)} set not null")
     return counts
 
 

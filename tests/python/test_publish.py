@@ -28,6 +28,8 @@ def make_warehouse(db: Path, scale: int = 1) -> None:
         f"from range({5 * scale})"
     )
     con.execute("comment on table marts.fct_y is 'facts y'")
+    con.execute("comment on column marts.dim_x.id is 'the x key'")
+    con.execute("comment on column marts.fct_y.amount is 'an amount'")
     con.execute("create table staging.not_published as select 1 as a")
     con.close()
 
@@ -55,11 +57,16 @@ def test_publish_writes_marts_read_only_and_parquet(warehouse: Path, tmp_path: P
     assert con.execute(
         "select comment from duckdb_tables() where table_name = 'fct_y'"
     ).fetchone() == ("facts y",)
-    # the contract's NOT NULL comes along; a column without it stays nullable
+    # the contract's NOT NULL and the column comments come along; a column without them stays
+    # nullable and uncommented
     assert con.execute(
-        "select table_name, column_name, is_nullable from duckdb_columns() "
+        "select table_name, column_name, is_nullable, comment from duckdb_columns() "
         "where schema_name = 'marts' order by 1, 2"
-    ).fetchall() == [("dim_x", "id", False), ("fct_y", "amount", True), ("fct_y", "id", True)]
+    ).fetchall() == [
+        ("dim_x", "id", False, "the x key"),
+        ("fct_y", "amount", True, "an amount"),
+        ("fct_y", "id", True, None),
+    ]
     with pytest.raises(duckdb.Error):
         con.execute("create table marts.z as select 1")
     con.close()
