@@ -78,3 +78,19 @@ def test_source_column_pii_and_required_agree_with_the_contract(table: Table) ->
         assert bool((entry.get("meta") or {}).get("pii")) == column.pii, f"{where}: pii"
         says_required = REQUIRED_WORDING in (entry.get("description") or "")
         assert not says_required or column.required, f"{where}: says required, is not"
+
+
+# What the staging macros crm_current_records and billing_current_records (macros/deduplicate.sql)
+# assume of every raw table of their system: its key and the column that orders its versions.
+STAGING_CONVENTIONS = {"crm": (("id",), "system_modstamp"), "billing": (("id",), "_loaded_at")}
+
+
+@pytest.mark.parametrize(
+    "table",
+    [t for t in TABLES if t.system in STAGING_CONVENTIONS],
+    ids=lambda t: t.qualified_name,
+)
+def test_the_staging_convention_of_a_system_is_its_contract_key_and_order(table: Table) -> None:
+    """A CRM or billing table whose contract keys or orders its versions otherwise than its
+    system's staging macro needs its own latest_versions call, not the system's macro."""
+    assert (table.key, table.updated_by) == STAGING_CONVENTIONS[table.system]
